@@ -1,0 +1,52 @@
+/**
+ * The cataloger contract. A cataloger declares which paths it needs
+ * (`selects`, pure and cheap: it runs for every file of every layer while the
+ * image streams), then turns those files into packages.
+ */
+import type { Distro } from '../domain/distro.js';
+import type { Ecosystem } from '../domain/ecosystem.js';
+import type { Package, RelationshipType } from '../domain/package.js';
+import type { FileEntry, FileTree } from '../image/file-tree.js';
+
+/** A package before the runner assigns its id and foundBy. */
+export type PackageDraft = Omit<Package, 'id' | 'foundBy'> & {
+  /** Cataloger-local key, used only to express relationships between drafts. */
+  readonly key?: string;
+};
+
+export interface RelationshipDraft {
+  /** Draft keys of the same cataloger's result. */
+  readonly from: string;
+  readonly to: string;
+  readonly type: RelationshipType;
+}
+
+export interface CatalogResult {
+  readonly packages: readonly PackageDraft[];
+  readonly relationships?: readonly RelationshipDraft[];
+}
+
+export interface CatalogContext {
+  /** The squashed tree: read selected files, stat any path. */
+  readonly tree: FileTree;
+  /** The files of the tree this cataloger selected (after squashing). */
+  readonly files: readonly FileEntry[];
+  readonly distro?: Distro;
+  /** Upper bound for a single file read. */
+  readonly maxFileBytes: number;
+  /** Record a problem with one file; the scan goes on. */
+  warn(message: string, path?: string): void;
+}
+
+export interface Cataloger {
+  /** Stable id shown in reports: 'os/dpkg', 'lang/npm-lock'. */
+  readonly name: string;
+  /** Bump when output changes: cached inventories are rebuilt. */
+  readonly version: number;
+  readonly ecosystems: readonly Ecosystem[];
+  /** Human description of the files read, for `bulkhead catalogers`. */
+  readonly reads: readonly string[];
+  /** Pure, no I/O: whether the streamer must keep this absolute path's content. */
+  selects(path: string): boolean;
+  catalog(ctx: CatalogContext): Promise<CatalogResult>;
+}
