@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { memoryFileTree } from '../catalogers/testing/memory-file-tree.js';
-import { detectDistro, selectsDistroFile } from './detect-distro.js';
+import { detectDistro, distroSelects } from './detect-distro.js';
 import { distroQualifier } from './distro-qualifier.js';
 import { parseOsRelease } from './parse-os-release.js';
 
@@ -110,11 +110,11 @@ describe('detectDistro', () => {
   });
 
   it('selects exactly the release files', () => {
-    expect(selectsDistroFile('/etc/os-release')).toBe(true);
-    expect(selectsDistroFile('/usr/lib/os-release')).toBe(true);
-    expect(selectsDistroFile('/etc/redhat-release')).toBe(true);
-    expect(selectsDistroFile('/etc/os-release.bak')).toBe(false);
-    expect(selectsDistroFile('/home/etc/os-release')).toBe(false);
+    expect(distroSelects('/etc/os-release')).toBe(true);
+    expect(distroSelects('/usr/lib/os-release')).toBe(true);
+    expect(distroSelects('/etc/redhat-release')).toBe(true);
+    expect(distroSelects('/etc/os-release.bak')).toBe(false);
+    expect(distroSelects('/home/etc/os-release')).toBe(false);
   });
 });
 

@@ -33,7 +33,7 @@ const DISTRO_FILES: ReadonlySet<string> = new Set([
 ]);
 
 /** Pure path predicate: the files detectDistro reads. */
-export function selectsDistroFile(path: string): boolean {
+export function distroSelects(path: string): boolean {
   return DISTRO_FILES.has(path);
 }
 
