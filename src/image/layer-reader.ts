@@ -1,0 +1,208 @@
+/**
+ * Reads one layer blob: decompresses it, verifies its digest and diffId,
+ * walks its tar members and keeps what the squash needs — every member's
+ * metadata, whiteouts, opaque directories and the content of selected files.
+ */
+import { createHash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
+import { BulkheadError, ImageFormatError, LimitExceededError } from '../domain/errors.js';
+import type { ScanWarning } from '../domain/inventory.js';
+import { decompress, sniffCompression } from './decompress.js';
+import type { ConcreteCompression } from './decompress.js';
+import { parseDigest } from './digest.js';
+import type { LayerBlob } from './image-source.js';
+import type { ReadLimits } from './limits.js';
+import { streamByteSource } from './tar/byte-source.js';
+import { readTar } from './tar/tar-reader.js';
+import type { TarEntry } from './tar/tar-reader.js';
+
+export interface LayerRecord {
+  /** sha256 of the uncompressed tar, as computed while reading (verified against the blob's diffId when given). */
+  readonly diffId: string;
+  readonly index?: number;
+  readonly digest?: string;
+  /** Members in archive order, whiteout markers excluded. */
+  readonly entries: readonly TarEntry[];
+  /** Paths this layer deletes from the layers below (`.wh.NAME`). */
+  readonly whiteouts: readonly string[];
+  /** Directories whose lower-layer children this layer hides (`.wh..wh..opq`). */
+  readonly opaqueDirs: readonly string[];
+  /** Content of selected regular files (hard links share their target's buffer). */
+  readonly contents: ReadonlyMap<string, Buffer>;
+  readonly compressedBytes: number;
+  readonly uncompressedBytes: number;
+}
+
+/** Bytes of file content buffered so far across all layers of one image. */
+export interface BufferBudget {
+  used: number;
+}
+
+export interface LayerReadOptions {
+  selects(path: string): boolean;
+  readonly limits: ReadLimits;
+  readonly budget: BufferBudget;
+  warn(warning: ScanWarning): void;
+  /** Called with each chunk's size as delivered, for progress. */
+  onBytes?(n: number): void;
+}
+
+const WHITEOUT = '.wh.';
+const OPAQUE = '.wh..wh..opq';
+
+function layerName(blob: LayerBlob): string {
+  const id = blob.diffId ?? blob.digest;
+  const at = blob.index !== undefined ? `layer ${blob.index}` : 'layer';
+  return id ? `${at} (${id})` : at;
+}
+
+async function* tap(input: AsyncIterable<Buffer>, each: (chunk: Buffer) => void): AsyncIterable<Buffer> {
+  for await (const chunk of input) {
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+    each(buf);
+    yield buf;
+  }
+}
+
+/** Peeks at the first bytes to pick the decompressor without losing them. */
+async function detect(input: AsyncIterable<Buffer>): Promise<{ compression: ConcreteCompression; stream: AsyncIterable<Buffer> }> {
+  const it = input[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  let length = 0;
+  let done = false;
+  while (length < 4) {
+    const next = await it.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    head.push(next.value);
+    length += next.value.length;
+  }
+  const compression = sniffCompression(Buffer.concat(head));
+  async function* rest(): AsyncIterable<Buffer> {
+    yield* head;
+    if (done) return;
+    while (true) {
+      const next = await it.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  return { compression, stream: rest() };
+}
+
+export async function readLayer(blob: LayerBlob, options: LayerReadOptions): Promise<LayerRecord> {
+  const { limits, budget } = options;
+  const name = layerName(blob);
+  const warn = (message: string, path?: string): void =>
+    options.warn({ message, source: 'image', ...(path !== undefined ? { path } : {}), ...(blob.diffId ? { layer: blob.diffId } : {}) });
+
+  const expectedDigest = blob.digest !== undefined ? parseDigest(blob.digest) : undefined;
+  const expectedDiffId = blob.diffId !== undefined ? parseDigest(blob.diffId) : undefined;
+
+  const entries: TarEntry[] = [];
+  const whiteouts: string[] = [];
+  const opaqueDirs: string[] = [];
+  const contents = new Map<string, Buffer>();
+  let compressedBytes = 0;
+  let uncompressedBytes = 0;
+  let deliveredHash: Hash | undefined;
+  const diffHash = createHash('sha256');
+  let compression: ConcreteCompression;
+
+  const delivered = await blob.open();
+  try {
+    let raw: AsyncIterable<Buffer> = tap(delivered, (chunk) => {
+      compressedBytes += chunk.length;
+      deliveredHash?.update(chunk);
+      options.onBytes?.(chunk.length);
+    });
+    if (blob.compression === 'detect') {
+      const sniffed = await detect(raw);
+      compression = sniffed.compression;
+      raw = sniffed.stream;
+    } else {
+      compression = blob.compression;
+    }
+    // An uncompressed blob's digest is its diffId: hash once when the algorithms agree.
+    if (expectedDigest && !(compression === 'none' && expectedDigest.algorithm === 'sha256')) {
+      deliveredHash = createHash(expectedDigest.algorithm);
+    }
+    const plain = tap(decompress(raw, compression), (chunk) => {
+      uncompressedBytes += chunk.length;
+      if (uncompressedBytes > limits.maxLayerBytes) {
+        throw new LimitExceededError(`${name} expands beyond ${limits.maxLayerBytes} bytes (maxLayerBytes); refusing a possible decompression bomb`);
+      }
+      diffHash.update(chunk);
+    });
+    const source = streamByteSource(plain);
+    for await (const member of readTar(source, { limits, warn })) {
+      const entry = member.entry;
+      if (entries.length + whiteouts.length + opaqueDirs.length >= limits.maxEntriesPerLayer) {
+        throw new LimitExceededError(`${name} has more than ${limits.maxEntriesPerLayer} entries (maxEntriesPerLayer)`);
+      }
+      const slash = entry.path.lastIndexOf('/');
+      const base = entry.path.slice(slash + 1);
+      if (base.startsWith(WHITEOUT)) {
+        const dir = slash === 0 ? '/' : entry.path.slice(0, slash);
+        if (base === OPAQUE) opaqueDirs.push(dir);
+        else if (!base.startsWith(WHITEOUT + WHITEOUT)) {
+          // Other `.wh..wh.*` names are aufs bookkeeping, not deletions.
+          whiteouts.push((dir === '/' ? '' : dir) + '/' + base.slice(WHITEOUT.length));
+        }
+        continue;
+      }
+      entries.push(entry);
+      if (entry.type === 'hardlink') {
+        const shared = contents.get(entry.linkTarget ?? '');
+        if (shared) contents.set(entry.path, shared);
+        else if (options.selects(entry.path)) warn('hard link target content was not kept (target not selected)', entry.path);
+        continue;
+      }
+      if (entry.type !== 'file' || !options.selects(entry.path)) continue;
+      if (entry.sparse) {
+        warn('sparse file content is not read', entry.path);
+      } else if (entry.size > limits.maxFileBytes) {
+        warn(`file of ${entry.size} bytes exceeds maxFileBytes (${limits.maxFileBytes}); content not read`, entry.path);
+      } else if (budget.used + entry.size > limits.maxBufferedBytes) {
+        warn(`buffered content would exceed maxBufferedBytes (${limits.maxBufferedBytes}); content not read`, entry.path);
+      } else {
+        const content = await member.body(entry.size);
+        budget.used += content.length;
+        // A later member with the same path replaces an earlier one; give its budget back.
+        const previous = contents.get(entry.path);
+        if (previous) budget.used -= previous.length;
+        contents.set(entry.path, content);
+      }
+    }
+    await source.drain();
+  } catch (error) {
+    if (error instanceof BulkheadError) throw error;
+    throw new ImageFormatError(`${name}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+  } finally {
+    if (!delivered.destroyed) delivered.destroy();
+  }
+
+  const diffId = `sha256:${diffHash.digest('hex')}`;
+  if (expectedDigest) {
+    const actual = deliveredHash ? `${expectedDigest.algorithm}:${deliveredHash.digest('hex')}` : diffId;
+    if (actual !== blob.digest) {
+      throw new ImageFormatError(`${name}: blob digest mismatch: expected ${blob.digest}, got ${actual}`);
+    }
+  }
+  if (expectedDiffId && diffId !== blob.diffId) {
+    throw new ImageFormatError(`${name}: diffId mismatch: expected ${blob.diffId}, got ${diffId}`);
+  }
+  return {
+    diffId,
+    ...(blob.index !== undefined ? { index: blob.index } : {}),
+    ...(blob.digest !== undefined ? { digest: blob.digest } : {}),
+    entries,
+    whiteouts,
+    opaqueDirs,
+    contents,
+    compressedBytes,
+    uncompressedBytes,
+  };
+}
