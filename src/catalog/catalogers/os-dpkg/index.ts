@@ -1,0 +1,2 @@
+/** Debian packages installed with dpkg. */
+export { dpkgCataloger } from './dpkg-cataloger.js';
