@@ -1,0 +1,2 @@
+/** Packages installed with apk-tools (Alpine and its relatives). */
+export { apkCataloger } from './apk-cataloger.js';
