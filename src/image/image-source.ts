@@ -29,6 +29,12 @@ export interface ImageSource {
   readonly reference: string;
   /** Layer blobs, base first where the source allows it (the Docker daemon stream may not). */
   layers(): AsyncIterable<LayerBlob>;
+  /**
+   * True when the blobs layers() yields may be opened and read concurrently and
+   * metadata() is available before any layer is read (random-access sources:
+   * archives and layouts on disk). Absent means strictly one blob at a time.
+   */
+  readonly randomAccess?: boolean;
   /** Image identity and configuration. May only be complete once layers() is exhausted. */
   metadata(): Promise<ImageMetadata>;
   close(): Promise<void>;

@@ -1,0 +1,32 @@
+import { BadInputError } from '../../domain/errors.js';
+import type { TarFileIndex } from '../tar/tar-index.js';
+import { blobPath, verifyBlob } from './blob-store.js';
+import type { BlobStore } from './blob-store.js';
+
+/** An OCI layout packed in a tar file (oci-archive, Docker 25+ `docker save`), read by byte ranges. */
+export function tarBlobStore(index: TarFileIndex): BlobStore {
+  const member = (name: string) => index.resolve('/' + name);
+  const mustFind = (digest: string) => {
+    const entry = member(blobPath(digest));
+    if (!entry || entry.type !== 'file') throw new BadInputError(`blob ${digest} is missing from archive ${index.file}`);
+    return entry;
+  };
+  return {
+    location: index.file,
+    async readFile(name, maxBytes) {
+      const entry = member(name);
+      if (!entry) return undefined;
+      if (entry.type !== 'file') throw new BadInputError(`${name} in ${index.file} is not a regular file`);
+      return index.readSmall(entry, maxBytes);
+    },
+    async readBlob(digest, maxBytes) {
+      return verifyBlob(digest, await index.readSmall(mustFind(digest), maxBytes), index.file);
+    },
+    async openBlob(digest) {
+      return index.open(mustFind(digest));
+    },
+    async blobSize(digest) {
+      return member(blobPath(digest))?.dataSize;
+    },
+  };
+}
