@@ -1,0 +1,63 @@
+import path from 'node:path';
+import type { CatalogResult, Cataloger, PackageDraft, RelationshipDraft } from '../../cataloger.js';
+import { locationOf, readSelectedText } from '../lang-shared/index.js';
+import { npmPackageDraft } from '../lang-npm/index.js';
+import { installedPackageDir } from './installed-package-path.js';
+import { parsePackageJson, type InstalledManifest } from './parse-package-json.js';
+
+const NAME = 'lang/npm-installed';
+
+export const npmInstalledCataloger: Cataloger = {
+  name: NAME,
+  version: 1,
+  ecosystems: ['npm'],
+  reads: ['node_modules/<name>/package.json and node_modules/@scope/<name>/package.json, at any depth'],
+  selects: (p) => installedPackageDir(p) !== undefined,
+  async catalog(ctx): Promise<CatalogResult> {
+    const installed = new Map<string, InstalledManifest>();
+    const packages: PackageDraft[] = [];
+    for (const file of ctx.files) {
+      const where = installedPackageDir(file.path);
+      if (where === undefined || file.type === 'dir' || file.type === 'other') continue;
+      let manifest: InstalledManifest | undefined;
+      try {
+        manifest = parsePackageJson(await readSelectedText(ctx, file, 4 * 1024 * 1024));
+      } catch (error) {
+        ctx.warn(`${NAME}: ${(error as Error).message}`, file.path);
+        continue;
+      }
+      if (manifest === undefined) continue;
+      installed.set(where.dir, manifest);
+      packages.push(
+        npmPackageDraft({
+          name: manifest.name,
+          version: manifest.version,
+          location: locationOf(file),
+          key: where.dir,
+          licenses: manifest.licenses,
+        }),
+      );
+    }
+    const relationships: RelationshipDraft[] = [];
+    for (const [dir, manifest] of installed) {
+      for (const dep of manifest.requires) {
+        const target = resolveFrom(dir, dep, installed);
+        if (target !== undefined && target !== dir) relationships.push({ from: dir, to: target, type: 'depends-on' });
+      }
+    }
+    return { packages, relationships };
+  },
+};
+
+/** Node's module lookup: <dir>/node_modules/<dep>, then each ancestor's node_modules. */
+function resolveFrom(dir: string, dep: string, installed: ReadonlyMap<string, unknown>): string | undefined {
+  let current = dir;
+  for (;;) {
+    if (path.posix.basename(current) !== 'node_modules') {
+      const candidate = path.posix.join(current, 'node_modules', dep);
+      if (installed.has(candidate)) return candidate;
+    }
+    if (current === '/') return undefined;
+    current = path.posix.dirname(current);
+  }
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { parseJsonText, validate } from '../lang-shared/index.js';
+
+const MAX_CHARS = 4 * 1024 * 1024;
+
+const licenseValue = z.union([z.string(), z.looseObject({ type: z.string() })]);
+
+const manifest = z.looseObject({
+  name: z.unknown().optional(),
+  version: z.unknown().optional(),
+  license: z.unknown().optional(),
+  licenses: z.unknown().optional(),
+  dependencies: z.unknown().optional(),
+  optionalDependencies: z.unknown().optional(),
+  peerDependencies: z.unknown().optional(),
+});
+
+export interface InstalledManifest {
+  readonly name: string;
+  readonly version: string;
+  readonly licenses: readonly string[];
+  /** Names this package requires at run time (dependencies, optional and peer). */
+  readonly requires: readonly string[];
+}
+
+function licenseText(value: unknown): string | undefined {
+  const parsed = licenseValue.safeParse(value);
+  if (!parsed.success) return undefined;
+  const text = typeof parsed.data === 'string' ? parsed.data : parsed.data.type;
+  return text.trim() === '' ? undefined : text.trim();
+}
+
+function namesOf(value: unknown): string[] {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : [];
+}
+
+/**
+ * An installed package.json, or undefined when the file is not a package
+ * (no name or no version, as in nested manifests that only set "type").
+ */
+export function parsePackageJson(text: string): InstalledManifest | undefined {
+  const doc = validate(manifest, parseJsonText(text, MAX_CHARS), 'package.json');
+  if (typeof doc.name !== 'string' || typeof doc.version !== 'string') return undefined;
+  const name = doc.name.trim();
+  const version = doc.version.trim();
+  if (name === '' || version === '') return undefined;
+  const licenses: string[] = [];
+  const single = licenseText(doc.license);
+  if (single !== undefined) licenses.push(single);
+  // The deprecated "licenses" array: [{type, url}] or plain strings.
+  if (Array.isArray(doc.licenses)) {
+    for (const item of doc.licenses.slice(0, 32)) {
+      const text = licenseText(item);
+      if (text !== undefined && !licenses.includes(text)) licenses.push(text);
+    }
+  }
+  const requires = [
+    ...new Set([...namesOf(doc.dependencies), ...namesOf(doc.optionalDependencies), ...namesOf(doc.peerDependencies)]),
+  ];
+  return { name, version, licenses, requires };
+}

@@ -1,0 +1,19 @@
+import path from 'node:path';
+import type { Cataloger } from '../../cataloger.js';
+import { catalogEachFile } from '../lang-shared/index.js';
+import { isInsideNodeModules } from '../lang-npm/index.js';
+import { parsePnpmLock } from './parse-pnpm-lock.js';
+
+export const pnpmLockCataloger: Cataloger = {
+  name: 'lang/pnpm-lock',
+  version: 1,
+  ecosystems: ['npm'],
+  reads: ['pnpm-lock.yaml (lockfile v5-v9) outside node_modules'],
+  selects: (p) => path.posix.basename(p) === 'pnpm-lock.yaml' && !isInsideNodeModules(p),
+  catalog: (ctx) =>
+    catalogEachFile(ctx, {
+      name: 'lang/pnpm-lock',
+      maxBytes: 64 * 1024 * 1024,
+      parse: (text, file, c) => parsePnpmLock(text, file, c),
+    }),
+};

@@ -1,0 +1,15 @@
+import path from 'node:path';
+import type { Cataloger } from '../../cataloger.js';
+import { catalogEachFile } from '../lang-shared/index.js';
+import { isInsideNodeModules } from '../lang-npm/index.js';
+import { parseYarnLock } from './parse-yarn-lock.js';
+
+export const yarnLockCataloger: Cataloger = {
+  name: 'lang/yarn-lock',
+  version: 1,
+  ecosystems: ['npm'],
+  reads: ['yarn.lock (classic v1 and berry v2+) outside node_modules'],
+  selects: (p) => path.posix.basename(p) === 'yarn.lock' && !isInsideNodeModules(p),
+  catalog: (ctx) =>
+    catalogEachFile(ctx, { name: 'lang/yarn-lock', maxBytes: 64 * 1024 * 1024, parse: (text, file) => parseYarnLock(text, file) }),
+};

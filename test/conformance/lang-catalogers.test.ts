@@ -1,0 +1,170 @@
+/**
+ * Conformance of the text-format language catalogers against real upstream
+ * test data: google/osv-scalibr's extractor fixtures with the packages its
+ * tests expect, and anchore/syft's python site-packages fixtures. Each case's
+ * fixture is placed at a realistic path in a memory file tree, the cataloger
+ * runs as in a scan, and name + version (+ the dev group where upstream
+ * records one) are compared. Recall is reported per format; every case that
+ * is deliberately different is listed below with its reason.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Cataloger } from '../../src/catalog/cataloger.js';
+import { memoryFileTree, memoryFileTreeFromDirectory } from '../../src/catalog/catalogers/testing/memory-file-tree.js';
+import { runCataloger } from '../../src/catalog/catalogers/testing/run-cataloger.js';
+import { npmLockCataloger } from '../../src/catalog/catalogers/lang-npm-lock/index.js';
+import { yarnLockCataloger } from '../../src/catalog/catalogers/lang-npm-yarn-lock/index.js';
+import { pnpmLockCataloger } from '../../src/catalog/catalogers/lang-npm-pnpm-lock/index.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const testdata = path.resolve(repoRoot, '../shared/testdata');
+const scalibr = path.join(testdata, 'package-dbs/osv-scalibr/language');
+const present = existsSync(scalibr);
+if (!present && process.env.CI === 'true') {
+  throw new Error(`conformance data missing at ${scalibr}; CI must have ../shared/testdata`);
+}
+
+interface Format {
+  readonly label: string;
+  /** Expectation file, relative to osv-scalibr/language. */
+  readonly expected: string;
+  readonly cataloger: Cataloger;
+  /** Where a fixture of another name is placed so the cataloger selects it. */
+  readonly canonicalPath: string;
+  /** Whether upstream records dependency groups for this format (then dev is compared). */
+  readonly groupsGiven: boolean;
+  readonly normalizeName?: (name: string) => string;
+}
+
+const FORMATS: readonly Format[] = [
+  { label: 'package-lock v1', expected: 'javascript/packagelockjson/expected/packagelockjson-v1.TestNPMLockExtractor_Extract_V1.json', cataloger: npmLockCataloger, canonicalPath: '/app/package-lock.json', groupsGiven: true },
+  { label: 'package-lock v2/v3', expected: 'javascript/packagelockjson/expected/packagelockjson-v2.TestNPMLockExtractor_Extract_V2.json', cataloger: npmLockCataloger, canonicalPath: '/app/package-lock.json', groupsGiven: true },
+  { label: 'npm-shrinkwrap', expected: 'javascript/packagelockjson/expected/packagelockjson.TestExtractor_Extract_Shrinkwrap_JSON.json', cataloger: npmLockCataloger, canonicalPath: '/app/package-lock.json', groupsGiven: true },
+  { label: 'yarn.lock v1', expected: 'javascript/yarnlock/expected/yarnlock-v1.TestExtractor_Extract_v1.json', cataloger: yarnLockCataloger, canonicalPath: '/app/yarn.lock', groupsGiven: false },
+  { label: 'yarn.lock v2+', expected: 'javascript/yarnlock/expected/yarnlock-v2.TestExtractor_Extract_v2.json', cataloger: yarnLockCataloger, canonicalPath: '/app/yarn.lock', groupsGiven: false },
+  { label: 'pnpm-lock v5/v6', expected: 'javascript/pnpmlock/expected/pnpmlock.TestExtractor_Extract.json', cataloger: pnpmLockCataloger, canonicalPath: '/app/pnpm-lock.yaml', groupsGiven: true },
+  // osv-scalibr does not derive groups for v9 (every DepGroupVals is empty); we do, from the importers.
+  { label: 'pnpm-lock v9', expected: 'javascript/pnpmlock/expected/pnpmlock-v9.TestExtractor_Extract_v9.json', cataloger: pnpmLockCataloger, canonicalPath: '/app/pnpm-lock.yaml', groupsGiven: false },
+];
+
+/**
+ * Deliberate differences, by fixture path: what upstream expects that we do
+ * not report the same way, and why.
+ */
+const DELIBERATE: Readonly<Record<string, string>> = {};
+
+interface Want {
+  readonly name: string;
+  readonly version: string;
+  readonly groups?: readonly string[];
+}
+interface Case {
+  readonly name: string;
+  readonly fixture: string;
+  readonly want: readonly Want[];
+  readonly wantErr: boolean;
+}
+
+function loadCases(file: string): Case[] {
+  const doc = JSON.parse(readFileSync(file, 'utf8')) as { cases: Record<string, unknown>[] };
+  return doc.cases.flatMap((c) => {
+    const input = (c.InputConfig ?? c.inputConfig) as { Path?: string } | undefined;
+    const fixture = input?.Path ?? (c.path as string | undefined);
+    if (fixture === undefined) return [];
+    const wantRaw = (c.WantPackages ?? c.wantPackages ?? []) as { Name: string; Version: string; Metadata?: { DepGroupVals?: string[] } }[];
+    return [
+      {
+        name: String(c.Name ?? c.name),
+        fixture,
+        want: wantRaw.map((p) => ({
+          name: p.Name,
+          version: p.Version ?? '',
+          ...(p.Metadata?.DepGroupVals ? { groups: p.Metadata.DepGroupVals } : {}),
+        })),
+        wantErr: Boolean(c.WantErr ?? c.wantErr),
+      },
+    ];
+  });
+}
+
+const recall = new Map<string, { found: number; total: number; cases: number; errCases: number; errWarned: number; extra: number }>();
+
+afterAll(() => {
+  if (recall.size === 0) return;
+  const lines = [...recall].map(
+    ([label, r]) =>
+      `${label.padEnd(22)} recall ${r.found}/${r.total} (${r.total === 0 ? '100.0' : ((100 * r.found) / r.total).toFixed(1)}%)` +
+      ` over ${r.cases} cases; extra ${r.extra}; malformed-file cases warned ${r.errWarned}/${r.errCases}`,
+  );
+  console.log(`lang-catalogers conformance\n${lines.join('\n')}`);
+});
+
+async function treeFor(format: Format, fixtureAbs: string) {
+  const base = path.basename(fixtureAbs);
+  if (statSync(fixtureAbs).isDirectory()) return { tree: await memoryFileTreeFromDirectory(fixtureAbs, path.posix.dirname(format.canonicalPath)), path: undefined };
+  const mountDir = path.posix.dirname(format.canonicalPath);
+  if (format.cataloger.selects(path.posix.join(mountDir, base))) {
+    // The fixture has a real name (package-lock.json beside npm-shrinkwrap.json): keep its siblings.
+    return { tree: await memoryFileTreeFromDirectory(path.dirname(fixtureAbs), mountDir), path: path.posix.join(mountDir, base) };
+  }
+  return { tree: memoryFileTree({ [format.canonicalPath]: readFileSync(fixtureAbs) }), path: format.canonicalPath };
+}
+
+const key = (norm: (n: string) => string, name: string, version: string): string => `${norm(name)}@${version}`;
+
+describe.skipIf(!present)('language catalogers against osv-scalibr and syft fixtures', () => {
+  for (const format of FORMATS) {
+    const expectedFile = path.join(scalibr, format.expected);
+    const extractorDir = path.resolve(path.dirname(expectedFile), '..');
+    const cases = present ? loadCases(expectedFile) : [];
+    const norm = format.normalizeName ?? ((n: string) => n);
+    describe(format.label, () => {
+      for (const c of cases) {
+        it(`${c.name} (${c.fixture})`, async () => {
+          const stats = recall.get(format.label) ?? { found: 0, total: 0, cases: 0, errCases: 0, errWarned: 0, extra: 0 };
+          recall.set(format.label, stats);
+          const { tree, path: only } = await treeFor(format, path.join(extractorDir, c.fixture));
+          const out = await runCataloger(format.cataloger, tree);
+          const ours = out.packages.filter((p) => only === undefined || p.locations.some((l) => l.path === only));
+          stats.cases += 1;
+          if (c.wantErr) {
+            stats.errCases += 1;
+            if (out.warnings.length > 0) stats.errWarned += 1;
+            expect(out.warnings.length, 'a malformed file is reported as a warning').toBeGreaterThan(0);
+          }
+          const deliberate = DELIBERATE[c.fixture];
+          const remaining = ours.map((p) => ({ id: key(norm, p.name, p.version), dev: p.scope === 'dev', used: false }));
+          const missing: string[] = [];
+          const devMismatch: string[] = [];
+          for (const w of c.want) {
+            stats.total += 1;
+            const id = key(norm, w.name, w.version);
+            const wantDev = (w.groups ?? []).includes('dev');
+            const match =
+              remaining.find((r) => !r.used && r.id === id && (!format.groupsGiven || r.dev === wantDev)) ??
+              remaining.find((r) => !r.used && r.id === id);
+            if (match === undefined) {
+              missing.push(id);
+              continue;
+            }
+            match.used = true;
+            stats.found += 1;
+            if (format.groupsGiven && match.dev !== wantDev) devMismatch.push(`${id} dev=${match.dev} want ${wantDev}`);
+          }
+          const extra = remaining.filter((r) => !r.used).map((r) => r.id);
+          stats.extra += extra.length;
+          if (deliberate !== undefined) return;
+          expect({ missing, extra, devMismatch }).toEqual({ missing: [], extra: [], devMismatch: [] });
+        });
+      }
+    });
+  }
+});
+
+describe.skipIf(present)('language catalogers conformance data', () => {
+  it('is skipped: ../shared/testdata is not present next to the repository', () => {
+    console.warn(`skipping lang-catalogers conformance: ${scalibr} not found`);
+  });
+});
