@@ -97,6 +97,12 @@ export function parseElf(data: Buffer): ElfFile {
     }
   }
 
+  for (const seg of segments) {
+    if (seg.type === PT_LOAD && !sliceChecked(data, seg.offset, seg.fileSize)) {
+      throw new ImageFormatError('ELF is truncated: a loadable segment ends past the end of the file');
+    }
+  }
+
   const sections: ElfSection[] = [];
   if (shoff !== 0 && shnum > 0) {
     if (shnum > MAX_SECTIONS) throw new ImageFormatError(`ELF has too many sections (${shnum})`);
@@ -128,6 +134,7 @@ export function parseElf(data: Buffer): ElfFile {
     }
     const strtab = raw[shstrndx];
     const names = strtab && strtab.type !== SHT_NOBITS ? sliceChecked(data, strtab.offset, strtab.size) : undefined;
+    if (strtab && !names) throw new ImageFormatError('ELF section name table lies outside the file');
     for (const s of raw) {
       sections.push({
         name: names ? cString(names, s.nameOff) : '',

@@ -1,0 +1,46 @@
+/**
+ * The Go binary cataloger: modules compiled into Go executables, read from
+ * the build info the linker embeds (what `go version -m` shows).
+ *
+ * Selection is by path only (see elf/executable-paths.ts): executables in the
+ * usual bin directories and application trees. Each kept file costs a 4-byte
+ * magic check unless it is ELF; binaries above 256 MB are skipped.
+ */
+import { BadInputError } from '../../../domain/errors.js';
+import type { CatalogContext, CatalogResult, Cataloger, PackageDraft, RelationshipDraft } from '../../cataloger.js';
+import { isExecutableCandidatePath } from '../../elf/executable-paths.js';
+import { readCandidateElf } from '../../elf/read-candidate-elf.js';
+import { locationOf } from '../lang-shared/location-of.js';
+import { readGoBuildInfo } from './build-info.js';
+import { goBinaryPackages } from './go-binary-packages.js';
+
+const NAME = 'lang/go-binary';
+
+export const goBinaryCataloger: Cataloger = {
+  name: NAME,
+  version: 1,
+  ecosystems: ['go'],
+  reads: ['ELF executables in bin directories (/usr/bin/*, /usr/local/bin/*, /go/bin/*, …) and under /app, /opt, /usr/libexec'],
+  selects: isExecutableCandidatePath,
+  async catalog(ctx: CatalogContext): Promise<CatalogResult> {
+    const packages: PackageDraft[] = [];
+    const relationships: RelationshipDraft[] = [];
+    for (const file of ctx.files) {
+      let result: CatalogResult;
+      try {
+        const candidate = await readCandidateElf(ctx, file);
+        if (!candidate) continue;
+        const info = readGoBuildInfo(candidate.data, candidate.elf);
+        if (!info) continue;
+        result = goBinaryPackages(info, locationOf(file));
+      } catch (error) {
+        ctx.warn(`${NAME}: ${error instanceof BadInputError ? error.message : `unreadable: ${(error as Error).message}`}`, file.path);
+        continue;
+      }
+      const ns = (key: string) => `${file.path}#${key}`;
+      for (const p of result.packages) packages.push({ ...p, key: ns(p.key ?? '') });
+      for (const r of result.relationships ?? []) relationships.push({ ...r, from: ns(r.from), to: ns(r.to) });
+    }
+    return { packages, relationships };
+  },
+};
