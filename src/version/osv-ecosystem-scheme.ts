@@ -1,0 +1,91 @@
+/**
+ * The version scheme an OSV record's `affected[].package.ecosystem` implies.
+ * Every ecosystem uses its Bulkhead scheme, except Packagist: OSV's reference
+ * implementation orders Packagist versions with a PHP version_compare()-like
+ * rule on the raw strings, without Composer's normalization (so `1.0.0 > 1.0`),
+ * and records must be read the way they were written.
+ */
+import { compareDigits } from './compare-digits.js';
+import { composer } from './composer.js';
+import { InvalidVersionError } from './invalid-version-error.js';
+import { getScheme } from './registry.js';
+import type { Ordering, VersionScheme } from './scheme.js';
+
+/** OSV ecosystem names (before any ':release' suffix), lower-cased, to scheme names. */
+const OSV_ECOSYSTEMS: Readonly<Record<string, string>> = {
+  debian: 'deb',
+  ubuntu: 'deb',
+  alpine: 'apk',
+  'red hat': 'rpm',
+  'rocky linux': 'rpm',
+  almalinux: 'rpm',
+  npm: 'semver',
+  pypi: 'pep440',
+  go: 'go',
+  maven: 'maven',
+  rubygems: 'gem',
+  nuget: 'nuget',
+  packagist: 'composer',
+  'crates.io': 'cargo',
+};
+
+const SPECIAL = ['dev', 'a', 'b', 'rc', '#', 'p'];
+
+function weigh(s: string): number {
+  if (s.startsWith('RC')) return 3;
+  const i = SPECIAL.findIndex((sp) => s.startsWith(sp));
+  return i < 0 ? 0 : i;
+}
+
+const isNumber = (s: string): boolean => /^\d+$/.test(s);
+
+function compareComponents(a: readonly string[], b: readonly string[]): Ordering {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    let r: number;
+    if (isNumber(x) && isNumber(y)) r = compareDigits(x, y);
+    else if (!isNumber(x) && !isNumber(y)) r = weigh(x) - weigh(y);
+    else r = isNumber(x) ? weigh('#') - weigh(y) : weigh(x) - weigh('#');
+    if (r !== 0) return r < 0 ? -1 : 1;
+  }
+  if (a.length > b.length) return isNumber(a[b.length]!) ? 1 : compareComponents(a.slice(b.length), ['#']);
+  if (a.length < b.length) return isNumber(b[a.length]!) ? -1 : compareComponents(['#'], b.slice(a.length));
+  return 0;
+}
+
+function components(v: string): string[] {
+  return v
+    .replace(/^[vV]/, '')
+    .replace(/[-_+]/g, '.')
+    .replace(/([^\d.])(\d)/g, '$1.$2')
+    .replace(/(\d)([^\d.])/g, '$1.$2')
+    .split('.');
+}
+
+/** OSV's Packagist ordering on raw strings. */
+export function compareOsvPackagist(a: string, b: string): Ordering {
+  return compareComponents(components(a), components(b));
+}
+
+const osvPackagist: VersionScheme = {
+  name: 'composer',
+  valid: composer.valid,
+  compare: (a, b) => {
+    for (const v of [a, b]) if (!composer.valid(v)) throw new InvalidVersionError('composer', v, 'Composer cannot normalize it');
+    return compareOsvPackagist(a, b);
+  },
+  compareLoose: compareOsvPackagist,
+};
+
+/**
+ * The scheme for an OSV ecosystem string such as 'PyPI', 'Debian:12' or 'Alpine:v3.19';
+ * undefined for ecosystems Bulkhead has no scheme for (Hex, Pub, CRAN, …).
+ */
+export function schemeForOsvEcosystem(ecosystem: string): VersionScheme | undefined {
+  const base = ecosystem.split(':')[0]!.trim().toLowerCase();
+  const name = OSV_ECOSYSTEMS[base];
+  if (!name) return undefined;
+  return name === 'composer' ? osvPackagist : getScheme(name);
+}
