@@ -91,6 +91,8 @@ interface ResolvedManifest {
   readonly manifestDigest: string;
   /** Digest the reference resolved to first (the index's when there is one): what `docker pull` records in RepoDigests. */
   readonly pulledDigest: string;
+  /** Whether an index chose this manifest (its platform is then already the one asked for, or compatible). */
+  readonly fromIndex: boolean;
 }
 
 async function resolveManifest(
@@ -117,7 +119,7 @@ async function resolveManifest(
     pulledDigest ??= digest;
     const doc = parseManifestDocument(body, expected?.mediaType ?? declaredMediaType(response.headers.get('content-type')), `manifest of ${what}`);
     if (doc.kind === 'manifest') {
-      return { manifest: doc.manifest, mediaType: doc.mediaType, manifestDigest: digest, pulledDigest };
+      return { manifest: doc.manifest, mediaType: doc.mediaType, manifestDigest: digest, pulledDigest, fromIndex: depth > 0 };
     }
     expected = selectPlatformManifest(doc.index, platform, what);
     reference = expected.digest;
@@ -187,7 +189,7 @@ export async function openRegistryImage(ref: string, options: RegistryImageOptio
       `${what}: the manifest lists ${manifest.layers.length} layers but the config has ${metadata.layers.length} diff_ids`,
     );
   }
-  if (options.platform !== undefined) {
+  if (options.platform !== undefined && !resolved.fromIndex) {
     const got = normalizePlatform({ os: metadata.os, architecture: metadata.architecture, ...(metadata.variant ? { variant: metadata.variant } : {}) });
     const want = normalizePlatform(options.platform);
     if (got.os !== want.os || got.architecture !== want.architecture || (want.variant !== undefined && got.variant !== want.variant)) {
@@ -198,6 +200,8 @@ export async function openRegistryImage(ref: string, options: RegistryImageOptio
   return {
     kind: 'registry',
     reference: what,
+    // Each blob is its own HTTP request: the reader may fetch two at once.
+    randomAccess: true,
     async *layers(): AsyncIterable<LayerBlob> {
       for (const [index, layer] of manifest.layers.entries()) {
         const diffId = metadata.layers[index]?.diffId;
