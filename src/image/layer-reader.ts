@@ -113,15 +113,11 @@ export async function readLayer(blob: LayerBlob, options: LayerReadOptions): Pro
 
   const delivered = await blob.open();
   try {
-    let raw: AsyncIterable<Buffer> = tap(delivered, (chunk) => {
-      compressedBytes += chunk.length;
-      deliveredHash?.update(chunk);
-      options.onBytes?.(chunk.length);
-    });
+    let stream: AsyncIterable<Buffer> = delivered;
     if (blob.compression === 'detect') {
-      const sniffed = await detect(raw);
+      const sniffed = await detect(stream);
       compression = sniffed.compression;
-      raw = sniffed.stream;
+      stream = sniffed.stream;
     } else {
       compression = blob.compression;
     }
@@ -129,6 +125,11 @@ export async function readLayer(blob: LayerBlob, options: LayerReadOptions): Pro
     if (expectedDigest && !(compression === 'none' && expectedDigest.algorithm === 'sha256')) {
       deliveredHash = createHash(expectedDigest.algorithm);
     }
+    const raw = tap(stream, (chunk) => {
+      compressedBytes += chunk.length;
+      deliveredHash?.update(chunk);
+      options.onBytes?.(chunk.length);
+    });
     const plain = tap(decompress(raw, compression), (chunk) => {
       uncompressedBytes += chunk.length;
       if (uncompressedBytes > limits.maxLayerBytes) {
