@@ -17,6 +17,11 @@ import { runCataloger } from '../../src/catalog/catalogers/testing/run-cataloger
 import { npmLockCataloger } from '../../src/catalog/catalogers/lang-npm-lock/index.js';
 import { yarnLockCataloger } from '../../src/catalog/catalogers/lang-npm-yarn-lock/index.js';
 import { pnpmLockCataloger } from '../../src/catalog/catalogers/lang-npm-pnpm-lock/index.js';
+import { normalizePypiName } from '../../src/catalog/catalogers/lang-python/index.js';
+import { poetryLockCataloger } from '../../src/catalog/catalogers/lang-python-poetry-lock/index.js';
+import { pipfileLockCataloger } from '../../src/catalog/catalogers/lang-python-pipfile-lock/index.js';
+import { uvLockCataloger } from '../../src/catalog/catalogers/lang-python-uv-lock/index.js';
+import { pythonInstalledCataloger } from '../../src/catalog/catalogers/lang-python-installed/index.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const testdata = path.resolve(repoRoot, '../shared/testdata');
@@ -47,6 +52,12 @@ const FORMATS: readonly Format[] = [
   { label: 'pnpm-lock v5/v6', expected: 'javascript/pnpmlock/expected/pnpmlock.TestExtractor_Extract.json', cataloger: pnpmLockCataloger, canonicalPath: '/app/pnpm-lock.yaml', groupsGiven: true },
   // osv-scalibr does not derive groups for v9 (every DepGroupVals is empty); we do, from the importers.
   { label: 'pnpm-lock v9', expected: 'javascript/pnpmlock/expected/pnpmlock-v9.TestExtractor_Extract_v9.json', cataloger: pnpmLockCataloger, canonicalPath: '/app/pnpm-lock.yaml', groupsGiven: false },
+  { label: 'poetry.lock', expected: 'python/poetrylock/expected/poetrylock.TestExtractor_Extract.json', cataloger: poetryLockCataloger, canonicalPath: '/app/poetry.lock', groupsGiven: true, normalizeName: normalizePypiName },
+  { label: 'Pipfile.lock', expected: 'python/pipfilelock/expected/pipfilelock.TestExtractor_Extract.json', cataloger: pipfileLockCataloger, canonicalPath: '/app/Pipfile.lock', groupsGiven: true, normalizeName: normalizePypiName },
+  // osv-scalibr labels only the project's direct dependencies with the extra or
+  // group that names them (black: [dev, test]) and leaves transitive ones empty;
+  // we derive scope by reachability from the project, so dev flags are not comparable.
+  { label: 'uv.lock', expected: 'python/uvlock/expected/uvlock.TestExtractor_Extract.json', cataloger: uvLockCataloger, canonicalPath: '/app/uv.lock', groupsGiven: false, normalizeName: normalizePypiName },
 ];
 
 /**
@@ -159,6 +170,50 @@ describe.skipIf(!present)('language catalogers against osv-scalibr and syft fixt
           expect({ missing, extra, devMismatch }).toEqual({ missing: [], extra: [], devMismatch: [] });
         });
       }
+    });
+  }
+});
+
+const syftPython = path.join(testdata, 'package-dbs/syft/python');
+const SITE = '/usr/lib/python3/dist-packages';
+
+describe.skipIf(!present)('python installed packages against syft fixtures', () => {
+  const installed = present
+    ? (JSON.parse(readFileSync(path.join(syftPython, 'expected/Test_InstalledPackageCataloger.json'), 'utf8')) as {
+        cases: { name: string; fixture: string; expectedPackages: { Name: string; Version?: string }[] }[];
+      }).cases
+    : [];
+  for (const c of installed) {
+    it(`${c.name} (${c.fixture})`, async () => {
+      const fixture = path.join(syftPython, c.fixture);
+      // The fixture directory keeps its own name inside site-packages (partial.dist-info must stay one).
+      const tree = await memoryFileTreeFromDirectory(fixture, path.posix.join(SITE, path.basename(fixture)));
+      const out = await runCataloger(pythonInstalledCataloger, tree);
+      const stats = recall.get('python installed') ?? { found: 0, total: 0, cases: 0, errCases: 0, errWarned: 0, extra: 0 };
+      recall.set('python installed', stats);
+      stats.cases += 1;
+      const ours = out.packages.map((p) => key(normalizePypiName, p.name, p.version));
+      const want = c.expectedPackages.map((p) => key(normalizePypiName, p.Name, p.Version ?? ''));
+      stats.total += want.length;
+      stats.found += want.filter((w) => ours.includes(w)).length;
+      stats.extra += ours.filter((o) => !want.includes(o)).length;
+      expect(ours.sort()).toEqual(want.sort());
+    });
+  }
+
+  const metadata = present
+    ? (JSON.parse(readFileSync(path.join(syftPython, 'expected/TestParseWheelEggMetadata.json'), 'utf8')) as {
+        cases: { Fixture: string; ExpectedMetadata: { Licenses: string; PythonPackage: { Name: string; Version: string } } }[];
+      }).cases
+    : [];
+  for (const c of metadata) {
+    it(`core metadata of ${c.Fixture}`, async () => {
+      const rel = path.relative('testdata/site-packages', c.Fixture);
+      const tree = memoryFileTree({ [path.posix.join(SITE, rel)]: readFileSync(path.join(syftPython, c.Fixture)) });
+      const out = await runCataloger(pythonInstalledCataloger, tree);
+      expect(out.packages.map((p) => ({ name: p.name, version: p.version, licenses: p.licenses }))).toEqual([
+        { name: c.ExpectedMetadata.PythonPackage.Name, version: c.ExpectedMetadata.PythonPackage.Version, licenses: [c.ExpectedMetadata.Licenses] },
+      ]);
     });
   }
 });

@@ -1,0 +1,14 @@
+import path from 'node:path';
+import type { Cataloger } from '../../cataloger.js';
+import { catalogEachFile } from '../lang-shared/index.js';
+import { parsePipfileLock } from './parse-pipfile-lock.js';
+
+export const pipfileLockCataloger: Cataloger = {
+  name: 'lang/pipfile-lock',
+  version: 1,
+  ecosystems: ['pypi'],
+  reads: ['Pipfile.lock'],
+  selects: (p) => path.posix.basename(p) === 'Pipfile.lock',
+  catalog: (ctx) =>
+    catalogEachFile(ctx, { name: 'lang/pipfile-lock', maxBytes: 32 * 1024 * 1024, parse: (text, file) => parsePipfileLock(text, file) }),
+};

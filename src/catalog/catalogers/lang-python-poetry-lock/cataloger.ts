@@ -1,0 +1,14 @@
+import path from 'node:path';
+import type { Cataloger } from '../../cataloger.js';
+import { catalogEachFile } from '../lang-shared/index.js';
+import { parsePoetryLock } from './parse-poetry-lock.js';
+
+export const poetryLockCataloger: Cataloger = {
+  name: 'lang/poetry-lock',
+  version: 1,
+  ecosystems: ['pypi'],
+  reads: ['poetry.lock'],
+  selects: (p) => path.posix.basename(p) === 'poetry.lock',
+  catalog: (ctx) =>
+    catalogEachFile(ctx, { name: 'lang/poetry-lock', maxBytes: 32 * 1024 * 1024, parse: (text, file) => parsePoetryLock(text, file) }),
+};

@@ -1,0 +1,14 @@
+import path from 'node:path';
+import type { Cataloger } from '../../cataloger.js';
+import { catalogEachFile } from '../lang-shared/index.js';
+import { parseUvLock } from './parse-uv-lock.js';
+
+export const uvLockCataloger: Cataloger = {
+  name: 'lang/uv-lock',
+  version: 1,
+  ecosystems: ['pypi'],
+  reads: ['uv.lock'],
+  selects: (p) => path.posix.basename(p) === 'uv.lock',
+  catalog: (ctx) =>
+    catalogEachFile(ctx, { name: 'lang/uv-lock', maxBytes: 32 * 1024 * 1024, parse: (text, file) => parseUvLock(text, file) }),
+};
