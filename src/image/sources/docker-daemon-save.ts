@@ -9,8 +9,8 @@
  * (`blobs/sha256/<hex>`, `index.json`), in any member order.
  */
 import { once } from 'node:events';
-import { PassThrough } from 'node:stream';
-import type { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
+import { sniffCompression } from '../decompress.js';
 import type { LayerBlob } from '../image-source.js';
 import type { ReadLimits } from '../limits.js';
 import { streamByteSource } from '../tar/byte-source.js';
@@ -118,11 +118,13 @@ export async function* walkDockerSave(
 
   function layerBlob(route: Route, role: { diffId?: string; digest?: string }, size: number, head?: Buffer): LayerBlob {
     let opened = false;
+    // A blob named by its diffId is the plain tar by definition; sniffed blobs say what they are in their
+    // first bytes (the containerd store hands over the registry's gzip or zstd blobs); legacy layer.tar is detected.
+    const compression = role.diffId !== undefined && role.diffId === role.digest ? 'none' : head ? sniffCompression(head) : 'detect';
     return {
       ...(role.digest !== undefined ? { digest: role.digest } : {}),
       ...(role.diffId !== undefined ? { diffId: role.diffId } : {}),
-      // The classic store writes plain tars; the containerd store may hand over gzip or zstd blobs.
-      compression: 'detect',
+      compression,
       size,
       async open() {
         if (opened) throw new Error('layer blob opened twice');
@@ -146,8 +148,13 @@ export async function* walkDockerSave(
     if (role.kind === 'sniff' && entry.size <= SNIFF_BYTES) {
       // Too small to be a layer worth streaming; read it and decide.
       const body = await member.body(SNIFF_BYTES);
-      if (looksLikeJson(body)) keepDocument(role.digest, entry.path, body);
-      else input.warn('unrecognized small blob in the saved image; skipped', entry.path);
+      if (looksLikeJson(body)) {
+        keepDocument(role.digest, entry.path, body);
+      } else {
+        // A tiny compressed layer (one small file) is still a layer.
+        documents.layerPaths.push(entry.path);
+        yield { digest: role.digest, compression: sniffCompression(body), size: body.length, open: async () => Readable.from([body]) };
+      }
       continue;
     }
 

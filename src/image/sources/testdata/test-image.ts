@@ -56,6 +56,8 @@ export interface TestImageOptions {
   readonly layers?: readonly Readonly<Record<string, string>>[];
   readonly user?: string;
   readonly mediaTypes?: 'docker' | 'oci';
+  /** Value of the `team` label: lets tests make otherwise identical images distinct. */
+  readonly team?: string;
 }
 
 export function testImage(options: TestImageOptions = {}): TestImage {
@@ -66,7 +68,7 @@ export function testImage(options: TestImageOptions = {}): TestImage {
       ...(options.variant ? { variant: options.variant } : {}),
       os: 'linux',
       created: '2024-05-01T00:00:00Z',
-      config: { User: options.user ?? 'app', Env: ['PATH=/usr/bin'], Cmd: ['/bin/sh'], Labels: { team: 'core' } },
+      config: { User: options.user ?? 'app', Env: ['PATH=/usr/bin'], Cmd: ['/bin/sh'], Labels: { team: options.team ?? 'core' } },
       rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId) },
       history: layers.map((_, i) => ({ created: '2024-05-01T00:00:00Z', created_by: `step ${i}` })),
     }),
