@@ -1,11 +1,15 @@
 /**
  * The version scheme an OSV record's `affected[].package.ecosystem` implies.
- * Every ecosystem uses its Bulkhead scheme, except Packagist: OSV's reference
+ * Every ecosystem uses its Bulkhead scheme, except two. Alpine versions that apk
+ * rejects are ordered the way OSV's reference does (osv-alpine-compare.ts).
+ * Packagist: OSV's reference
  * implementation orders Packagist versions with a PHP version_compare()-like
  * rule on the raw strings, without Composer's normalization (so `1.0.0 > 1.0`),
  * and records must be read the way they were written.
  */
+import { apk } from './apk.js';
 import { compareDigits } from './compare-digits.js';
+import { compareOsvAlpine } from './osv-alpine-compare.js';
 import { composer } from './composer.js';
 import { InvalidVersionError } from './invalid-version-error.js';
 import { getScheme } from './registry.js';
@@ -79,6 +83,11 @@ const osvPackagist: VersionScheme = {
   compareLoose: compareOsvPackagist,
 };
 
+const osvAlpine: VersionScheme = {
+  ...apk,
+  compareLoose: (a, b) => (apk.valid(a) && apk.valid(b) ? apk.compare(a, b) : compareOsvAlpine(a, b)),
+};
+
 /**
  * The scheme for an OSV ecosystem string such as 'PyPI', 'Debian:12' or 'Alpine:v3.19';
  * undefined for ecosystems Bulkhead has no scheme for (Hex, Pub, CRAN, …).
@@ -87,5 +96,7 @@ export function schemeForOsvEcosystem(ecosystem: string): VersionScheme | undefi
   const base = ecosystem.split(':')[0]!.trim().toLowerCase();
   const name = OSV_ECOSYSTEMS[base];
   if (!name) return undefined;
-  return name === 'composer' ? osvPackagist : getScheme(name);
+  if (name === 'composer') return osvPackagist;
+  if (name === 'apk') return osvAlpine;
+  return getScheme(name);
 }

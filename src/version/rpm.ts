@@ -14,8 +14,8 @@ export interface RpmEvr {
   /** Digits of the epoch; '' when absent, which rpm treats as 0. */
   readonly epoch: string;
   readonly version: string;
-  /** '' when absent. */
-  readonly release: string;
+  /** undefined when absent; '' for a trailing '-' with nothing after it. */
+  readonly release?: string;
 }
 
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
@@ -86,13 +86,20 @@ export function parseRpmEvr(evr: string): RpmEvr {
     rest = evr.slice(k + 1);
   }
   const dash = rest.lastIndexOf('-');
-  if (dash < 0) return { epoch, version: rest, release: '' };
+  if (dash < 0) return { epoch, version: rest };
   return { epoch, version: rest.slice(0, dash), release: rest.slice(dash + 1) };
 }
 
-/** rpmVersionCompare(): epoch, then version, then release. */
+/**
+ * rpmVersionCompare(): epoch, then version, then release. A missing release
+ * compares as '' except against an explicitly empty one (`1-`), which sorts
+ * after it, as OSV's reference does.
+ */
 export function compareRpmEvr(a: RpmEvr, b: RpmEvr): Ordering {
-  return compareDigits(a.epoch, b.epoch) || rpmvercmp(a.version, b.version) || rpmvercmp(a.release, b.release);
+  const r = compareDigits(a.epoch, b.epoch) || rpmvercmp(a.version, b.version);
+  if (r !== 0) return r;
+  if ((a.release === undefined) !== (b.release === undefined) && (a.release ?? b.release) === '') return a.release === undefined ? -1 : 1;
+  return rpmvercmp(a.release ?? '', b.release ?? '');
 }
 
 const PART = /^[A-Za-z0-9._+~^]+$/;
@@ -102,7 +109,7 @@ function invalidReason(v: string): string | undefined {
   const { epoch, version, release } = parseRpmEvr(v);
   if (v.includes(':') && epoch === '') return 'epoch is not a number';
   if (!PART.test(version)) return version === '' ? 'version is empty' : 'version has a character outside [A-Za-z0-9._+~^]';
-  if (v.lastIndexOf('-') > v.indexOf(':') && !PART.test(release)) {
+  if (release !== undefined && !PART.test(release)) {
     return release === '' ? 'release is empty' : 'release has a character outside [A-Za-z0-9._+~^]';
   }
   return undefined;
