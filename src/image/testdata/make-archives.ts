@@ -142,3 +142,62 @@ export function dockerArchive(work: string, out: string, image: ArchiveImage, di
   execFileSync('tar', ['--format=gnu', '-C', stage, '-cf', out, '.']);
   return out;
 }
+
+export interface LayoutImage {
+  /** Uncompressed layer tars; stored gzip-compressed as OCI layers. */
+  layers: string[];
+  platform?: { os: string; architecture: string; variant?: string };
+  ref?: string;
+  config?: Record<string, unknown>;
+}
+
+function putBlob(dir: string, data: Buffer | string): { digest: string; size: number } {
+  const buf = Buffer.from(data);
+  const hex = createHash('sha256').update(buf).digest('hex');
+  mkdirSync(path.join(dir, 'blobs', 'sha256'), { recursive: true });
+  writeFileSync(path.join(dir, 'blobs', 'sha256', hex), buf);
+  return { digest: `sha256:${hex}`, size: buf.length };
+}
+
+/**
+ * Writes an OCI image layout. With `asIndex`, all images go into one nested
+ * image index (a multi-platform image) referenced from index.json under `asIndex` as ref name.
+ */
+export function ociLayout(dir: string, images: LayoutImage[], asIndex?: string): string {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
+  const descriptors = images.map((image) => {
+    const layers = image.layers.map((layer) => {
+      const gz = gzipFile(layer);
+      return { mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', ...putBlob(dir, readFileSync(gz)) };
+    });
+    const config = putBlob(
+      dir,
+      JSON.stringify({
+        architecture: image.platform?.architecture ?? 'amd64',
+        os: image.platform?.os ?? 'linux',
+        ...(image.platform?.variant ? { variant: image.platform.variant } : {}),
+        config: {},
+        ...image.config,
+        rootfs: { type: 'layers', diff_ids: image.layers.map(sha256File) },
+      }),
+    );
+    const manifest = putBlob(
+      dir,
+      JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config }, layers }),
+    );
+    return {
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      ...manifest,
+      ...(image.platform ? { platform: image.platform } : {}),
+      ...(image.ref ? { annotations: { 'org.opencontainers.image.ref.name': image.ref } } : {}),
+    };
+  });
+  let top = descriptors;
+  if (asIndex !== undefined) {
+    const index = putBlob(dir, JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: descriptors }));
+    top = [{ mediaType: 'application/vnd.oci.image.index.v1+json', ...index, annotations: { 'org.opencontainers.image.ref.name': asIndex } }];
+  }
+  writeFileSync(path.join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: top }));
+  return dir;
+}
