@@ -1,0 +1,21 @@
+/** `bulkhead sbom TARGET [--format cyclonedx|spdx|json] [-o FILE]` */
+import { Option, type Command } from 'commander';
+import { toCycloneDx, toInventoryJson, toSpdx } from '../sbom/index.js';
+import { addTargetOptions, inventoryFromCli, type TargetOptions } from './target-options.js';
+import { writeOutput } from './output.js';
+
+const WRITERS = { cyclonedx: toCycloneDx, spdx: toSpdx, json: toInventoryJson } as const;
+
+export function registerSbomCommand(program: Command): void {
+  addTargetOptions(
+    program
+      .command('sbom')
+      .description('write a software bill of materials for a target')
+      .argument('<target>', 'image, directory or SBOM (see Targets below)')
+      .addOption(new Option('-f, --format <format>', 'SBOM format').choices(Object.keys(WRITERS)).default('cyclonedx'))
+      .option('-o, --output <file>', 'write to FILE instead of standard output'),
+  ).action(async (target: string, options: TargetOptions & { format: keyof typeof WRITERS; output?: string }) => {
+    const inv = await inventoryFromCli(target, options, Boolean(program.opts().debug));
+    await writeOutput(WRITERS[options.format](inv), options.output);
+  });
+}
