@@ -16,7 +16,7 @@ import { readImage } from '../read-image.js';
 import { DockerEngineError } from './docker-daemon-client.js';
 import { openDockerDaemonImage } from './docker-daemon.js';
 import { sha256, testImage } from './testdata/test-image.js';
-import type { TestImage } from './testdata/test-image.js';
+import type { TestImage, TestImageOptions } from './testdata/test-image.js';
 
 const hex = (digest: string): string => digest.slice('sha256:'.length);
 
@@ -104,7 +104,7 @@ function inspectOf(image: TestImage, id: string, name: string): Record<string, u
   };
 }
 
-const threeLayerFiles = {
+const threeLayerFiles: TestImageOptions = {
   layers: [
     { 'etc/os-release': 'ID=debian\n', 'etc/motd': 'base\n' },
     { 'app/hello.txt': 'v1\n', 'etc/motd': 'middle\n' },
