@@ -8,6 +8,8 @@ import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { TargetKind } from '../domain/inventory.js';
 import { BadInputError } from '../domain/errors.js';
+import { DEFAULT_LIMITS } from '../image/limits.js';
+import { indexTarFile } from '../image/tar/tar-index.js';
 
 export interface Target {
   readonly kind: TargetKind;
@@ -55,7 +57,8 @@ async function sniffPath(p: string): Promise<TargetKind | undefined> {
   const text = head.toString('utf8').trimStart();
   if (text.startsWith('{')) return 'sbom';
   if (head.length >= 512 && head.subarray(257, 262).toString('latin1') === 'ustar') {
-    return (await tarHasEntry(p, 'oci-layout')) && !(await tarHasEntry(p, 'manifest.json')) ? 'oci-archive' : 'docker-archive';
+    const index = await indexTarFile(p, DEFAULT_LIMITS);
+    return index.get('/oci-layout') && !index.get('/manifest.json') ? 'oci-archive' : 'docker-archive';
   }
   throw new BadInputError(`cannot tell what "${p}" is: expected a tar archive, an SBOM or a directory (or use a TRANSPORT: prefix)`);
 }
@@ -66,27 +69,6 @@ async function readHead(p: string, bytes: number): Promise<Buffer> {
     const buf = Buffer.alloc(bytes);
     const { bytesRead } = await handle.read(buf, 0, bytes, 0);
     return buf.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Walks tar headers only (skipping bodies) looking for a top-level entry name. */
-async function tarHasEntry(p: string, name: string): Promise<boolean> {
-  const handle = await open(p, 'r');
-  try {
-    const header = Buffer.alloc(512);
-    let offset = 0;
-    for (let i = 0; i < 100_000; i++) {
-      const { bytesRead } = await handle.read(header, 0, 512, offset);
-      if (bytesRead < 512 || header.every((b) => b === 0)) return false;
-      const entry = header.subarray(0, 100).toString('utf8').replace(/\0.*$/s, '').replace(/^\.\//, '');
-      if (entry === name) return true;
-      const size = Number.parseInt(header.subarray(124, 136).toString('latin1').replace(/\0.*$/s, '').trim() || '0', 8);
-      if (!Number.isFinite(size) || size < 0) return false;
-      offset += 512 + Math.ceil(size / 512) * 512;
-    }
-    return false;
   } finally {
     await handle.close();
   }
