@@ -53,7 +53,7 @@ export function normalizePlatform(platform: Platform): Platform {
 /** Parses `os/arch[/variant]`, e.g. 'linux/arm64/v8'. */
 export function parsePlatform(text: string): Platform {
   const parts = text.trim().split('/');
-  const valid = parts.length >= 2 && parts.length <= 3 && parts.every((part) => /^[A-Za-z0-9_.-]{1,32}$/.test(part));
+  const valid = parts.length >= 2 && parts.length <= 3 && parts.every((part) => /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/.test(part));
   if (!valid) throw new BadInputError(`invalid platform ${JSON.stringify(text)}: expected os/arch[/variant], e.g. linux/amd64`);
   const [os, architecture, variant] = parts as [string, string, string | undefined];
   return normalizePlatform(variant !== undefined ? { os, architecture, variant } : { os, architecture });
