@@ -1,0 +1,18 @@
+import path from 'node:path';
+import type { Cataloger } from '../../cataloger.js';
+import { catalogEachFile } from '../lang-shared/index.js';
+import { parsePackagesLock } from './parse-packages-lock.js';
+
+export const dotnetPackagesLockCataloger: Cataloger = {
+  name: 'lang/nuget-packages-lock',
+  version: 1,
+  ecosystems: ['nuget'],
+  reads: ['packages.lock.json (NuGet lock file)'],
+  selects: (p) => path.posix.basename(p) === 'packages.lock.json',
+  catalog: (ctx) =>
+    catalogEachFile(ctx, {
+      name: 'lang/nuget-packages-lock',
+      maxBytes: 32 * 1024 * 1024,
+      parse: (text, file) => parsePackagesLock(text, file),
+    }),
+};

@@ -1,0 +1,17 @@
+import path from 'node:path';
+import type { Cataloger } from '../../cataloger.js';
+import { catalogEachFile } from '../lang-shared/index.js';
+import { parseGemfileLock } from './parse-gemfile-lock.js';
+
+export const gemfileLockCataloger: Cataloger = {
+  name: 'lang/gemfile-lock',
+  version: 1,
+  ecosystems: ['gem'],
+  reads: ['Gemfile.lock and gems.locked (Bundler)'],
+  selects: (p) => {
+    const base = path.posix.basename(p);
+    return base === 'Gemfile.lock' || base === 'gems.locked';
+  },
+  catalog: (ctx) =>
+    catalogEachFile(ctx, { name: 'lang/gemfile-lock', maxBytes: 16 * 1024 * 1024, parse: (text, file) => parseGemfileLock(text, file) }),
+};

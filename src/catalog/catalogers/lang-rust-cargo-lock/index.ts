@@ -1,0 +1,3 @@
+/** Cargo.lock of Rust projects in the image. */
+export { cargoLockCataloger } from './cataloger.js';
+export { parseCargoLock } from './parse-cargo-lock.js';
