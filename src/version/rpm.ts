@@ -91,15 +91,15 @@ export function parseRpmEvr(evr: string): RpmEvr {
 }
 
 /**
- * rpmVersionCompare(): epoch, then version, then release. A missing release
- * compares as '' except against an explicitly empty one (`1-`), which sorts
- * after it, as OSV's reference does.
+ * rpmverCmp() as rpm 4.18 orders EVRs: epoch, then version, then release,
+ * where a version with a release (even an empty one, `1.0-`) sorts after the
+ * same version without one.
  */
 export function compareRpmEvr(a: RpmEvr, b: RpmEvr): Ordering {
   const r = compareDigits(a.epoch, b.epoch) || rpmvercmp(a.version, b.version);
   if (r !== 0) return r;
-  if ((a.release === undefined) !== (b.release === undefined) && (a.release ?? b.release) === '') return a.release === undefined ? -1 : 1;
-  return rpmvercmp(a.release ?? '', b.release ?? '');
+  if (a.release === undefined || b.release === undefined) return a.release === b.release ? 0 : a.release === undefined ? -1 : 1;
+  return rpmvercmp(a.release, b.release);
 }
 
 const PART = /^[A-Za-z0-9._+~^]+$/;
