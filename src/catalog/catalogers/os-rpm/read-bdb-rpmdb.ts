@@ -45,6 +45,9 @@ export function readBdbRpmdb(file: Buffer): BdbReadResult {
 
   const blobs: Buffer[] = [];
   const problems: string[] = [];
+  // Each overflow page belongs to one value; refusing to reuse one keeps a
+  // hostile file from making us copy the same long chain over and over.
+  const claimed = new Set<number>();
   for (let page = 1; page < pageCount; page++) {
     const base = page * pageSize;
     const type = file[base + 25];
@@ -67,7 +70,7 @@ export function readBdbRpmdb(file: Buffer): BdbReadResult {
           problems.push(`hash page ${page} has a truncated off-page item`);
           continue;
         }
-        const value = readOverflowChain(file, r, pageSize, pageCount, r.u32(base + offset + 4), r.u32(base + offset + 8));
+        const value = readOverflowChain(file, r, pageSize, pageCount, claimed, r.u32(base + offset + 4), r.u32(base + offset + 8));
         if (typeof value === 'string') problems.push(value);
         else blobs.push(value);
       } else if (itemType === ITEM_KEYDATA) {
@@ -88,27 +91,29 @@ function readOverflowChain(
   r: Reader,
   pageSize: number,
   pageCount: number,
+  claimed: Set<number>,
   first: number,
   totalLength: number,
 ): Buffer | string {
   const maxPayload = pageSize - PAGE_HEADER_SIZE;
-  // A chain cannot hold more than every page of the file.
-  if (totalLength > (pageCount - 1) * maxPayload) return `overflow value claims ${totalLength} bytes`;
-  const out = Buffer.alloc(totalLength);
+  // Walk (and claim) the chain before allocating, so a lying length costs nothing.
+  const pages: { base: number; used: number }[] = [];
   let filled = 0;
-  const visited = new Set<number>();
   for (let page = first; page !== 0; ) {
-    if (page >= pageCount || visited.has(page)) return `overflow chain at page ${page} is broken or loops`;
-    visited.add(page);
+    if (page >= pageCount || claimed.has(page)) return `overflow chain at page ${page} is broken, loops or is shared`;
+    claimed.add(page);
     const base = page * pageSize;
     if (file[base + 25] !== PAGE_TYPE_OVERFLOW) return `page ${page} in an overflow chain is not an overflow page`;
     // On overflow pages the "high free offset" field holds the bytes used.
     const used = r.u16(base + 22);
     if (used > maxPayload || filled + used > totalLength) return `overflow page ${page} holds more than its value`;
-    file.copy(out, filled, base + PAGE_HEADER_SIZE, base + PAGE_HEADER_SIZE + used);
+    pages.push({ base, used });
     filled += used;
     page = r.u32(base + 16);
   }
   if (filled !== totalLength) return `overflow value is ${filled} bytes, expected ${totalLength}`;
+  const out = Buffer.alloc(totalLength);
+  let at = 0;
+  for (const { base, used } of pages) at += file.copy(out, at, base + PAGE_HEADER_SIZE, base + PAGE_HEADER_SIZE + used);
   return out;
 }

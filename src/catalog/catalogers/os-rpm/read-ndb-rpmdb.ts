@@ -35,6 +35,9 @@ export function readNdbRpmdb(file: Buffer): NdbReadResult {
   const firstDataBlock = (slotPages * PAGE_SIZE) / BLOCK_SIZE;
   const blobs: Buffer[] = [];
   const problems: string[] = [];
+  // Blobs never overlap, so together they cannot span more blocks than the file
+  // holds; past that, slots are pointing at the same bytes again and again.
+  let blocksRead = 0;
   // The first two slots' worth of page 0 hold the database header.
   for (let at = HEADER_SIZE; at < slotPages * PAGE_SIZE; at += SLOT_SIZE) {
     if (file.readUInt32LE(at) !== SLOT_MAGIC) throw new BadInputError(`rpm NDB slot at byte ${at} has a bad magic`);
@@ -46,6 +49,8 @@ export function readNdbRpmdb(file: Buffer): NdbReadResult {
       problems.push(`slot for package ${pkgIndex} points outside the data area`);
       continue;
     }
+    blocksRead += blockCount;
+    if (blocksRead > fileBlocks) throw new BadInputError('rpm NDB slots claim more blocks than the file holds');
     const blob = readBlob(file, pkgIndex, blockOffset, blockCount);
     if (typeof blob === 'string') problems.push(blob);
     else blobs.push(blob);
