@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { ECOSYSTEMS } from '../../domain/ecosystem.js';
 import type { Inventory } from '../../domain/inventory.js';
 import type { Package } from '../../domain/package.js';
-import { formatPurl } from '../../domain/purl.js';
+import { formatPurl, parsePurl } from '../../domain/purl.js';
 
 const PURL_TYPE = {
   deb: 'deb', apk: 'apk', rpm: 'rpm', npm: 'npm', pypi: 'pypi', go: 'golang', maven: 'maven',
@@ -58,13 +58,16 @@ const pkg = (index: number): fc.Arbitrary<Package> =>
       ...(r.meta !== undefined ? { metadata: r.meta } : {}),
     }));
 
-// Types whose purl must have a namespace get one; a name packageurl-js refuses falls back to generic.
+// Types whose purl must have a namespace get one; a name packageurl-js refuses (catalogers
+// could never emit such a purl) falls back to a fixed generic purl.
 function purlOf(type: string, name: string, version: string, arch: string | undefined): string {
   const namespace = ['maven', 'golang', 'composer'].includes(type) ? 'ns' : undefined;
   try {
-    return formatPurl({ type, namespace, name, version: version || undefined, qualifiers: { arch } });
+    const purl = formatPurl({ type, namespace, name, version: version || undefined, qualifiers: { arch } });
+    parsePurl(purl);
+    return purl;
   } catch {
-    return `pkg:generic/${encodeURIComponent(name) || 'x'}`;
+    return 'pkg:generic/unnamed';
   }
 }
 
