@@ -4,7 +4,7 @@
  * applies layers base first — matching them to the config's diff_ids when
  * the source delivers them out of order (the Docker daemon's save stream).
  */
-import { ImageFormatError } from '../domain/errors.js';
+import { BulkheadError, ImageFormatError } from '../domain/errors.js';
 import type { ImageMetadata } from '../domain/image.js';
 import type { ScanWarning } from '../domain/inventory.js';
 import type { FileTree } from './file-tree.js';
@@ -54,7 +54,10 @@ export async function readImage(source: ImageSource, options: ReadImageOptions):
     reported = bytes;
     options.onProgress?.({ layer: layersDone, layers: Math.max(layersKnown, layersDone), bytes, ...(totalBytes !== undefined ? { totalBytes } : {}) });
   };
+  // Set when one layer fails, so layers still streaming on other workers stop at their next chunk.
+  let failed = false;
   const onBytes = (n: number): void => {
+    if (failed) throw new BulkheadError('image read abandoned after another layer failed');
     bytes += n;
     if (bytes - reported >= PROGRESS_STEP) report();
   };
@@ -88,7 +91,6 @@ export async function readImage(source: ImageSource, options: ReadImageOptions):
     layersKnown = Math.max(layersKnown, blobs.length);
     if (blobs.every((b) => b.size !== undefined)) totalBytes = blobs.reduce((sum, b) => sum + (b.size ?? 0), 0);
     let cursor = 0;
-    let failed = false;
     const worker = async (): Promise<void> => {
       while (!failed && cursor < blobs.length) {
         const blob = blobs[cursor++] as LayerBlob;

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BadInputError, ImageFormatError } from '../../domain/errors.js';
-import type { ImageSource, LayerBlob } from '../image-source.js';
+import type { ImageSource, LayerBlob, ReadProgress } from '../image-source.js';
 import { readImage } from '../read-image.js';
 import { dockerArchive, makeTemp, ociLayout, tarDir, writeTree } from '../testdata/make-archives.js';
 import { openDockerArchive } from './docker-archive.js';
@@ -52,6 +52,15 @@ describe('openDockerArchive (classic docker save)', () => {
     expect(metadata.config).toMatchObject({ user: '1000', env: ['PATH=/usr/bin'], entrypoint: ['/app'], exposedPorts: ['80/tcp'] });
     expect(metadata.layers.map((l) => l.createdBy)).toEqual(['ADD rootfs /', 'RUN apt-get install openssl']);
     expect(metadata.configDigest).toMatch(/^sha256:/);
+  });
+
+  it('reports progress over every delivered byte, reading one or two layers at a time', async () => {
+    for (const concurrency of [1, 2]) {
+      const events: ReadProgress[] = [];
+      await readImage(await openDockerArchive(archive), { selects, onProgress: (p) => events.push(p), concurrency });
+      const total = statSync(l0).size + statSync(l1).size;
+      expect(events.at(-1)).toEqual({ layer: 2, layers: 2, bytes: total, totalBytes: total });
+    }
   });
 
   it('matches layers to diff_ids when a stream delivers them out of order', async () => {

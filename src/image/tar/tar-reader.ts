@@ -46,6 +46,8 @@ export interface TarReadOptions {
 /** PAX and GNU extension bodies are metadata; anything larger is an attack, not an archive. */
 const MAX_PAX_BYTES = 1024 * 1024;
 
+const HEADER_ONLY: ReadonlySet<string> = new Set(['1', '2', '3', '4', '5', '6']);
+
 const padding = (n: number): number => (BLOCK - (n % BLOCK)) % BLOCK;
 
 function entryType(flag: string, name: string): FileType | undefined {
@@ -129,7 +131,7 @@ export async function* readTar(source: ByteSource, options: TarReadOptions): Asy
         let value: string;
         if (header.size > maxPath + 1) {
           await source.skip(header.size + padding(header.size));
-          value = '\0'.repeat(maxPath + 1);
+          value = 'x'.repeat(maxPath + 1);
         } else {
           const body = await extensionBody(header.size, maxPath + 1, 'GNU long name');
           const nul = body.indexOf(0);
@@ -185,8 +187,8 @@ export async function* readTar(source: ByteSource, options: TarReadOptions): Asy
 
     const type = entryType(header.typeflag, name);
     const dataOffset = source.position;
-    // Links and directories carry no content even when a writer filled in a size.
-    const stored = type === 'hardlink' || type === 'symlink' || type === 'dir' ? (header.typeflag === 'D' ? dataSize : 0) : dataSize;
+    // Links, devices, FIFOs and directories carry no data blocks even when a writer filled in a size (as Go's archive/tar reads them).
+    const stored = HEADER_ONLY.has(header.typeflag) ? 0 : dataSize;
     let consumed = false;
     const finish = async (): Promise<void> => {
       if (!consumed) {
