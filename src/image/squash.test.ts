@@ -70,6 +70,14 @@ describe('squash: layers, whiteouts and opaque directories', () => {
     expect(tree.get('/bin/perl')).toMatchObject({ type: 'hardlink', size: 4, linkTarget: '/bin/perl5' });
     expect((await tree.read('/bin/perl', 10)).toString()).toBe('perl');
   });
+
+  it('turns a hard link to a symlink into the same symlink', () => {
+    const tree = createSquashedTree(hops);
+    tree.apply(layer('L0', [['/t', 'file'], ['/s', 'symlink', 't'], ['/h', 'hardlink', '/s'], ['/e', 'symlink', '']]));
+    expect(tree.lstat('/h')).toMatchObject({ type: 'symlink', linkTarget: 't' });
+    expect(tree.resolve('/h')).toBe('/t');
+    expect(tree.get('/e')).toBeUndefined();
+  });
 });
 
 describe('squash: symlinks stay inside the image', () => {

@@ -87,6 +87,8 @@ export function createSquashedTree(
       if (child.type === 'symlink' && (!last || followLast)) {
         if (++hops > limits.maxSymlinkHops) return undefined;
         const target = child.linkTarget ?? '';
+        // Linux refuses empty link targets; resolving one to its own directory would invent a path.
+        if (target === '') return undefined;
         if (target.startsWith('/')) {
           chain = [root];
           names = [];
@@ -155,16 +157,22 @@ export function createSquashedTree(
       }
       let size = entry.size;
       let content = record.contents.get(entry.path);
+      let type = entry.type;
+      let linkTarget = entry.linkTarget;
       if (entry.type === 'hardlink') {
         const target = walk(entry.linkTarget ?? '', false);
         if (target && (target.node.type === 'file' || target.node.type === 'hardlink')) {
           size = target.node.size;
           content ??= target.node.content;
+        } else if (target?.node.type === 'symlink') {
+          // A hard link to a symlink is another name for the same link.
+          type = 'symlink';
+          linkTarget = target.node.linkTarget;
         } else {
           warnAt(`hard link target ${entry.linkTarget ?? ''} does not exist`, entry.path);
         }
       }
-      siblings.set(name, makeNode(entry.type, entry.mode, entry.uid, entry.gid, size, entry.linkTarget, layer, content));
+      siblings.set(name, makeNode(type, entry.mode, entry.uid, entry.gid, size, linkTarget, layer, content));
     }
   }
 
