@@ -1,0 +1,2 @@
+/** Crates compiled into Rust executables built with cargo-auditable. */
+export { rustAuditableCataloger } from './rust-auditable-cataloger.js';
