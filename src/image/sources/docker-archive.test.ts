@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BadInputError, ImageFormatError } from '../../domain/errors.js';
+import fc from 'fast-check';
+import { BadInputError, BulkheadError, ImageFormatError } from '../../domain/errors.js';
 import type { ImageSource, LayerBlob, ReadProgress } from '../image-source.js';
 import { readImage } from '../read-image.js';
 import { dockerArchive, makeTemp, ociLayout, tarDir, writeTree } from '../testdata/make-archives.js';
@@ -103,6 +104,24 @@ describe('openDockerArchive (classic docker save)', () => {
     const chosen = await openDockerArchive(multi, { image: 'other:2' });
     expect((await chosen.metadata()).repoTags).toEqual(['other:2']);
     await expect(openDockerArchive(multi, { image: 'missing:1' })).rejects.toBeInstanceOf(BadInputError);
+  });
+
+  it('survives mutated archives: the image reads or a Bulkhead error explains why', async () => {
+    const original = readFileSync(archive);
+    const mutated = at('mutated.tar');
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.nat(original.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 }), async (mutations) => {
+        const copy = Buffer.from(original);
+        for (const [offset, value] of mutations) copy[offset] = value;
+        writeFileSync(mutated, copy);
+        try {
+          await readImage(await openDockerArchive(mutated), { selects });
+        } catch (error) {
+          if (!(error instanceof BulkheadError)) throw error;
+        }
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('rejects files that are not docker archives with typed errors', async () => {
