@@ -15,6 +15,7 @@ export interface TargetOptions {
   username?: string;
   passwordStdin?: boolean;
   catalogers?: string[];
+  dockerHost?: string;
 }
 
 export const TARGET_HELP = `
@@ -34,6 +35,7 @@ export function addTargetOptions(command: Command): Command {
     .option('--insecure', 'allow plain-HTTP registries')
     .option('--username <name>', 'registry user name (password from --password-stdin)')
     .option('--password-stdin', 'read the registry password from standard input')
+    .option('--docker-host <address>', 'Docker Engine for docker: targets (default: DOCKER_HOST or unix:///var/run/docker.sock)')
     .option('--catalogers <names...>', 'catalogers to run: names or prefixes, -name to exclude (see "bulkhead catalogers")')
     .addHelpText('after', TARGET_HELP);
 }
@@ -53,6 +55,7 @@ export async function inventoryFromCli(target: string, options: TargetOptions, d
       username: options.username,
       password,
       catalogers: options.catalogers,
+      dockerHost: options.dockerHost,
       onProgress: progress.onProgress,
       onStage: (stage, ms) => timings.push(`${stage} ${ms.toFixed(0)} ms`),
     });

@@ -33,6 +33,7 @@ export async function parseTarget(input: string): Promise<Target> {
   const kind = await sniffPath(input);
   if (kind) return { kind, value: input };
   if (looksLikeReference(input)) return { kind: 'registry', value: input };
+  if (input.includes('/')) throw new BadInputError(`no such file or directory: ${input}`);
   throw new BadInputError(`target "${input}" is neither an existing path nor an image reference`);
 }
 
