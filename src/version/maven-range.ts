@@ -26,7 +26,8 @@ function parseRestriction(spec: string, whole: string): Restriction {
   }
   const lower = body.slice(0, comma).trim();
   const upper = body.slice(comma + 1).trim();
-  if (lower === upper) throw bad(`range cannot have identical boundaries: ${spec}`);
+  // Maven 3.8 allows [1.0,1.0] and [,]; only an exclusive range between equal bounds is refused.
+  if (lower !== '' && lower === upper && !(lowerInclusive && upperInclusive)) throw bad(`range cannot have identical boundaries: ${spec}`);
   if (lower && upper && compareMavenVersions(upper, lower) < 0) throw bad(`range defies version ordering: ${spec}`);
   return { lower: lower || undefined, lowerInclusive, upper: upper || undefined, upperInclusive };
 }

@@ -79,6 +79,7 @@ function parse(version: string): Item {
       if (c === 45) push();
     } else if (c >= 48 && c <= 57) {
       if (!isDigit && i > start) {
+        if (list.length > 0) push();
         list.push(stringItem(v.slice(start, i), true));
         start = i;
         push();
@@ -93,7 +94,11 @@ function parse(version: string): Item {
       isDigit = false;
     }
   }
-  if (v.length > start) list.push(parseItem(isDigit, v.slice(start)));
+  if (v.length > start) {
+    // Maven 3.8 treats a trailing ".X" like "-X" for a qualifier X (1.foo == 1-foo, 1.0.0.X1 < 1.0.0-X2).
+    if (!isDigit && list.length > 0) push();
+    list.push(parseItem(isDigit, v.slice(start)));
+  }
   while (stack.length > 0) normalize(stack.pop()!);
   return { kind: 'list', items: root };
 }

@@ -1,8 +1,10 @@
 /**
  * PEP 440 version specifiers (`~=`, `==`, `!=`, `<=`, `>=`, `<`, `>`, `===`,
  * `==1.2.*`), evaluated as `packaging.specifiers.SpecifierSet.contains` does,
- * including its default pre-release rule: a pre-release only matches when some
- * specifier in the set names a pre-release itself.
+ * in packaging 26: `contains` filters a one-element list, and PEP 440's "accept
+ * pre-releases when nothing else matches" then lets a matching pre-release
+ * through (`1.4.5a4` is in `~=1.4.2`). `<V` and `>V` still exclude V's own
+ * pre- and post-releases.
  */
 import { BadInputError } from '../domain/errors.js';
 import { comparePep440, formatPep440, isPep440Prerelease, parsePep440, type Pep440Version } from './pep440.js';
@@ -119,16 +121,6 @@ function matches(spec: Specifier, v: Pep440Version, raw: string): boolean {
   }
 }
 
-/** True when the specifier opts into pre-releases (packaging's Specifier.prereleases). */
-function allowsPrereleases(spec: Specifier): boolean {
-  if (!['==', '>=', '<=', '~=', '==='].includes(spec.op)) return false;
-  if (spec.op === '===') {
-    const v = parsePep440(spec.text);
-    return v !== undefined && isPep440Prerelease(v);
-  }
-  return isPep440Prerelease(spec.version!);
-}
-
 /** A parsed specifier set; reuse it when testing many versions. */
 export interface Pep440SpecifierSet {
   readonly raw: string;
@@ -142,13 +134,12 @@ export function parsePep440SpecifierSet(set: string): Pep440SpecifierSet {
     .split(',')
     .filter((s) => s.trim() !== '')
     .map((s) => parseSpecifier(s, set));
-  const prereleases = specs.some(allowsPrereleases);
   return {
     raw: set,
     test(version) {
       const v = parsePep440(version);
-      if (!v) return false;
-      if (isPep440Prerelease(v) && !prereleases) return false;
+      // Only arbitrary equality can match a string that is not a PEP 440 version.
+      if (!v) return specs.length > 0 && specs.every((s) => s.op === '===' && matches(s, { epoch: '0', release: [] }, version));
       return specs.every((s) => matches(s, v, version));
     },
   };
