@@ -29,6 +29,13 @@ const ADDITION_REF = /^(DocumentRef-[A-Za-z0-9.-]+:)?AdditionRef-[A-Za-z0-9.-]+$
  * parentheses precedence needs) or undefined when it is not one.
  */
 export function parseSpdxExpression(text: string): SpdxLicenseExpression | undefined {
+  const root = parseTree(text);
+  if (root === undefined) return undefined;
+  if (root.op === 'license' && isListed(root.text)) return { kind: 'id', id: root.text };
+  return { kind: 'expression', expression: render(root, undefined) };
+}
+
+function parseTree(text: string): Node | undefined {
   if (text.length === 0 || text.length > MAX_LENGTH) return undefined;
   const tokens = text.match(/\(|\)|[^\s()]+/g);
   if (tokens === null) return undefined;
@@ -75,26 +82,35 @@ export function parseSpdxExpression(text: string): SpdxLicenseExpression | undef
   };
 
   const root = parseOr(0);
-  if (root === undefined || pos !== tokens.length) return undefined;
-  if (root.op === 'license' && isListed(root.text)) {
-    return { kind: 'id', id: root.text };
-  }
-  return { kind: 'expression', expression: render(root, undefined) };
+  return root === undefined || pos !== tokens.length ? undefined : root;
 }
 
 function canonicalLicense(token: string): string | undefined {
   if (LICENSE_REF.test(token)) return token;
-  const plus = token.endsWith('+') && !isListed(token);
+  // Some list identifiers end in '+' themselves (the deprecated GPL-2.0+ family).
+  const listed = /^[A-Za-z0-9.+-]+$/.test(token) ? listedId(token) : undefined;
+  if (listed !== undefined) return listed;
+  const plus = token.endsWith('+');
   const bare = plus ? token.slice(0, -1) : token;
   if (!IDSTRING.test(bare) || isOperator(bare)) return undefined;
-  const id = SPDX.fixupSpdxId(bare);
+  const id = listedId(bare);
   return id === undefined ? undefined : plus ? `${id}+` : id;
 }
 
 function canonicalException(token: string): string | undefined {
   if (ADDITION_REF.test(token)) return token;
   if (!IDSTRING.test(token) || isOperator(token)) return undefined;
-  return SPDX.fixupSpdxId(token);
+  return listedId(token);
+}
+
+/**
+ * The list's spelling of an identifier, matched case-insensitively. The
+ * library's fixupSpdxId looks names up in a plain object, so 'constructor'
+ * or 'toString' would come back as functions: only listed strings pass.
+ */
+function listedId(token: string): string | undefined {
+  const id: unknown = SPDX.fixupSpdxId(token);
+  return typeof id === 'string' && isListed(id) ? id : undefined;
 }
 
 // The library's guard narrows `string` to never on the false branch; a plain boolean does not.
@@ -127,28 +143,17 @@ function render(node: Node, parent: 'and' | 'or' | undefined): string {
  * declared licenses back into that list. A non-conjunction is one operand.
  */
 export function spdxConjuncts(text: string): string[] | undefined {
-  const parsed = parseSpdxExpression(text);
-  if (parsed === undefined) return undefined;
-  if (parsed.kind === 'id') return [parsed.id];
-  const tokens = parsed.expression.match(/\(|\)|[^\s()]+/g) ?? [];
+  const root = parseTree(text);
+  if (root === undefined) return undefined;
   const parts: string[] = [];
-  let depth = 0;
-  let current: string[] = [];
-  for (const token of tokens) {
-    if (token === '(') depth++;
-    if (token === ')') depth--;
-    if (depth === 0 && token === 'AND') {
-      parts.push(unwrap(current));
-      current = [];
+  const collect = (node: Node): void => {
+    if (node.op === 'and') {
+      collect(node.left);
+      collect(node.right);
     } else {
-      current.push(token);
+      parts.push(render(node, undefined));
     }
-  }
-  parts.push(unwrap(current));
+  };
+  collect(root);
   return parts;
-}
-
-function unwrap(tokens: readonly string[]): string {
-  const inner = tokens[0] === '(' && tokens[tokens.length - 1] === ')' ? tokens.slice(1, -1) : tokens;
-  return inner.join(' ').replace(/\( /g, '(').replace(/ \)/g, ')');
 }

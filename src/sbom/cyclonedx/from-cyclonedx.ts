@@ -116,12 +116,13 @@ function first(props: Props, name: string): string | undefined {
 }
 
 function prefixed(props: Props, prefix: string): Record<string, string> {
-  const out: Record<string, string> = {};
+  const entries: [string, string][] = [];
   for (const [name, values] of props) {
     const key = name.slice(prefix.length);
-    if (name.startsWith(prefix) && key !== '' && values[0] !== undefined) out[key] = values[0];
+    if (name.startsWith(prefix) && key !== '' && values[0] !== undefined) entries.push([key, values[0]]);
   }
-  return out;
+  // fromEntries defines own properties, so a label named __proto__ stays a label.
+  return Object.fromEntries(entries);
 }
 
 function licensesOf(component: CycloneDxComponent, ours: boolean): string[] {
