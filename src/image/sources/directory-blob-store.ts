@@ -64,7 +64,7 @@ export async function directoryBlobStore(dir: string): Promise<BlobStore> {
       return verifyBlob(digest, await readBounded(await mustLocate(digest), maxBytes, `blob ${digest}`), dir);
     },
     async openBlob(digest): Promise<Readable> {
-      return createReadStream(await mustLocate(digest), { highWaterMark: 256 * 1024 });
+      return createReadStream(await mustLocate(digest), { highWaterMark: 64 * 1024 });
     },
     async blobSize(digest) {
       const file = await locate(blobPath(digest));

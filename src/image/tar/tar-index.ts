@@ -77,7 +77,7 @@ export async function indexTarFile(file: string, limits: Pick<ReadLimits, 'maxPa
   function openEntry(entry: TarEntry): Readable {
       if (entry.type !== 'file' || entry.sparse) throw new ImageFormatError(`archive member ${entry.path} is not a regular file`);
       if (entry.dataSize === 0) return Readable.from([]);
-      return createReadStream(file, { start: entry.dataOffset, end: entry.dataOffset + entry.dataSize - 1, highWaterMark: 256 * 1024 });
+      return createReadStream(file, { start: entry.dataOffset, end: entry.dataOffset + entry.dataSize - 1, highWaterMark: 64 * 1024 });
   }
 
   return {
