@@ -43,7 +43,7 @@ function edges(result: { packages: readonly PackageDraft[]; relationships?: read
 }
 
 describe.skipIf(!present)('dpkg: syft debian fixtures', () => {
-  const cases = present ? json('syft/debian/expected/TestDpkgCataloger.json').cases : [];
+  const cases: any[] = present ? json('syft/debian/expected/TestDpkgCataloger.json').cases : [];
   it.each(cases.map((c: any): [string, any] => [c.name, c]))('TestDpkgCataloger %s', async (name, c: any) => {
     const tree = await memoryFileTreeFromDirectory(path.join(dbs, 'syft/debian/testdata', name as string));
     const { packages, warnings } = await runCataloger(dpkgCataloger, tree);
@@ -62,7 +62,7 @@ describe.skipIf(!present)('dpkg: syft debian fixtures', () => {
     }
   });
 
-  const statusCases = present ? json('syft/debian/expected/Test_parseDpkgStatus.json').cases : [];
+  const statusCases: any[] = present ? json('syft/debian/expected/Test_parseDpkgStatus.json').cases : [];
   it.each(statusCases.map((c: any): [string, any] => [c.name, c]))('Test_parseDpkgStatus %s', async (name, c: any) => {
     if (c.fixturePath.includes('/opkg/')) return; // opkg (OpenWrt) is not a dpkg database: not cataloged here.
     const at = `/var/lib/dpkg/status.d/${path.basename(c.fixturePath)}`;
@@ -84,7 +84,7 @@ describe.skipIf(!present)('dpkg: syft debian fixtures', () => {
     }
   });
 
-  const relationshipCases = present ? json('syft/debian/expected/Test_CatalogerRelationships.json').cases : [];
+  const relationshipCases: any[] = present ? json('syft/debian/expected/Test_CatalogerRelationships.json').cases : [];
   it.each(relationshipCases.map((c: any): [string, any] => [c.name, c]))('Test_CatalogerRelationships %s', async (_name, c: any) => {
     const at = `/var/lib/dpkg/status.d/${path.basename(c.fixture)}`;
     // These fixtures leave Version out of most paragraphs. Like osv-scalibr we skip
@@ -101,7 +101,7 @@ describe.skipIf(!present)('dpkg: syft debian fixtures', () => {
     expect(edges(result)).toEqual(want);
   });
 
-  const copyrightCases = present ? json('syft/debian/expected/TestParseLicensesFromCopyright.json').cases : [];
+  const copyrightCases: any[] = present ? json('syft/debian/expected/TestParseLicensesFromCopyright.json').cases : [];
   it.each(copyrightCases.map((c: any): [string, any] => [c.fixture, c]))('TestParseLicensesFromCopyright %s', (fixture, c: any) => {
     const licenses = parseCopyrightLicenses(file(`syft/debian/${fixture as string}`).toString('utf8'));
     expect(new Set(licenses)).toEqual(new Set(c.expected ?? []));
@@ -109,7 +109,7 @@ describe.skipIf(!present)('dpkg: syft debian fixtures', () => {
 });
 
 describe.skipIf(!present)('dpkg: osv-scalibr fixtures', () => {
-  const cases = present ? json('osv-scalibr/os/dpkg/expected/dpkg.TestExtract.json').cases : [];
+  const cases: any[] = present ? json('osv-scalibr/os/dpkg/expected/dpkg.TestExtract.json').cases : [];
   // 'cfg' cases turn on scalibr's option to include non-installed packages; isOPKG cases are OpenWrt's opkg.
   const comparable = cases.filter((c: any) => !c.cfg && !c.isOPKG);
   it.each(comparable.map((c: any): [string, any] => [`${c.name} (${c.path})`, c]))('%s', async (_name, c: any) => {
@@ -157,7 +157,7 @@ describe.skipIf(!present)('apk: syft alpine fixtures', () => {
     expect(edges(result)).toEqual(want);
   });
 
-  const singles = present ? json('syft/alpine/expected/TestSinglePackageDetails.json').cases : [];
+  const singles: any[] = present ? json('syft/alpine/expected/TestSinglePackageDetails.json').cases : [];
   it.each(singles.map((c: any): [string, any] => [c.fixture, c]))('TestSinglePackageDetails %s', async (fixture, c: any) => {
     const tree = memoryFileTree({ '/lib/apk/db/installed': file(`syft/alpine/${fixture as string}`) });
     const { packages, warnings } = await runCataloger(apkCataloger, tree);
@@ -173,7 +173,7 @@ describe.skipIf(!present)('apk: syft alpine fixtures', () => {
 });
 
 describe.skipIf(!present)('apk: osv-scalibr fixtures', () => {
-  const cases = present ? json('osv-scalibr/os/apk/expected/apk.TestExtract.json').cases : [];
+  const cases: any[] = present ? json('osv-scalibr/os/apk/expected/apk.TestExtract.json').cases : [];
   it.each(cases.map((c: any): [string, any] => [`${c.name} (${c.path})`, c]))('%s', async (_name, c: any) => {
     const tree = memoryFileTree({ '/lib/apk/db/installed': file(`osv-scalibr/os/apk/${c.path}`), ...osRelease(c.osrelease) });
     const { packages, warnings } = await runCataloger(apkCataloger, tree);
