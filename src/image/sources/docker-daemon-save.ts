@@ -79,7 +79,7 @@ interface Route {
 
 /** Iterates layer blobs out of a `docker save` stream; fills `documents` as it goes. */
 export async function* walkDockerSave(
-  stream: Readable,
+  stream: AsyncIterable<Buffer>,
   input: SaveWalkInput,
   documents: SaveDocuments,
 ): AsyncGenerator<LayerBlob, void, undefined> {
@@ -88,7 +88,7 @@ export async function* walkDockerSave(
 
   // Backpressure: the next chunk of the save is only pulled once the layer consumer has drained what it was given.
   async function* gate(): AsyncGenerator<Buffer> {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+    for await (const chunk of stream) {
       yield chunk;
       const route = current;
       if (route && !route.discard && route.out.writableNeedDrain && !route.out.destroyed) {

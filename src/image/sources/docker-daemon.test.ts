@@ -5,7 +5,7 @@
 // exercised in test/integration/docker-daemon-source.test.ts.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createReadStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import os from 'node:os';
@@ -146,6 +146,10 @@ beforeAll(async () => {
   variants.set('containerd-big', big);
   const cdBig = containerdSave('containerd-big', big);
   add('containerd-big', cdBig.tar, cdBig.id, big);
+  const stalled = imageFor('stalled');
+  add('stalled', legacySave('stalled', stalled, [0, 1, 2], false), stalled.configDigest, stalled);
+  const truncated = imageFor('truncated');
+  add('truncated', legacySave('truncated', truncated, [0, 1, 2], false), truncated.configDigest, truncated);
   // An export whose config does not hash to the image ID inspect reported.
   const forged = Buffer.from(threeLayers.config.toString().replace('"app"', '"root"'));
   const forgedFiles = new Map([[`${hex(threeLayers.configDigest)}.json`, forged]]);
@@ -169,6 +173,16 @@ beforeAll(async () => {
       return;
     }
     res.writeHead(200, { 'content-type': 'application/x-tar' });
+    if (found[0] === 'stalled') {
+      // Half the export, then silence with the connection open.
+      res.write(readFileSync(found[1].tar).subarray(0, 4096));
+      return;
+    }
+    if (found[0] === 'truncated') {
+      const bytes = readFileSync(found[1].tar);
+      res.end(bytes.subarray(0, Math.floor(bytes.length / 2)));
+      return;
+    }
     createReadStream(found[1].tar, { highWaterMark: 4096 }).pipe(res);
   });
   await new Promise<void>((resolve) => server.listen(socket, resolve));
@@ -237,6 +251,20 @@ describe('openDockerDaemonImage', () => {
   it('metadata() alone reads the export once', async () => {
     const source = await openDockerDaemonImage('legacy-config-first', { host: `unix://${socket}` });
     expect((await source.metadata()).layers).toHaveLength(3);
+  });
+
+  it('gives up on an export that stalls', async () => {
+    const source = await openDockerDaemonImage('stalled', { host: `unix://${socket}`, timeoutMs: 300 });
+    const started = Date.now();
+    await expect(readImage(source, { selects: () => true })).rejects.toThrow(DockerEngineError);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await source.close();
+  });
+
+  it('reports a truncated export', async () => {
+    const source = await openDockerDaemonImage('truncated', { host: `unix://${socket}` });
+    await expect(readImage(source, { selects: () => true })).rejects.toThrow(/truncated/);
+    await source.close();
   });
 
   it('names a missing image the way the user can fix it', async () => {

@@ -150,8 +150,20 @@ export async function openDockerDaemonImage(name: string, options: DockerDaemonO
       const text = engineMessage(await readAll(saved.body, 64 * 1024, 'error'));
       throw new DockerEngineError(`the Docker Engine at ${client.endpoint.address} could not export ${name}: ${saved.status} ${text}`);
     }
+    // Socket trouble mid-export surfaces inside whichever layer is being read: name the Engine, not the layer.
+    const timeoutSeconds = (options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000;
+    async function* chunks(): AsyncGenerator<Buffer> {
+      try {
+        for await (const chunk of saved.body as AsyncIterable<Buffer>) yield chunk;
+      } catch (error) {
+        throw new DockerEngineError(
+          `the Docker Engine at ${client.endpoint.address} stopped sending the export of ${name} (nothing for ${timeoutSeconds}s, or the connection broke: ${(error as Error).message})`,
+          { cause: error },
+        );
+      }
+    }
     try {
-      yield* walkDockerSave(saved.body, { imageId: inspect.Id, diffIds, limits, warn }, documents);
+      yield* walkDockerSave(chunks(), { imageId: inspect.Id, diffIds, limits, warn }, documents);
       walkDone = true;
     } catch (error) {
       if (error instanceof BadInputError || error instanceof DockerEngineError) throw error;
