@@ -39,7 +39,7 @@ function expectedFromGoVersionM(text: string) {
     else if (next?.[0] === '=>') deps.push({ name: next[1]!, version: next[2]! });
     else deps.push({ name: f[1]!, version: f[2]! });
   }
-  return { goVersion, main: main!, deps, build };
+  return { goVersion, main, deps, build };
 }
 
 describe('goBinaryCataloger on real Go 1.19 binaries', () => {
@@ -55,8 +55,8 @@ describe('goBinaryCataloger on real Go 1.19 binaries', () => {
       expect(stdlib.version).toBe(expected.goVersion.replace(/^go/, 'v'));
       expect(stdlib.purl).toBe(`pkg:golang/stdlib@${expected.goVersion.replace(/^go/, 'v')}`);
 
-      const main = byName.get(expected.main.name)!;
-      expect(main.version).toBe(expected.main.version);
+      const main = byName.get(expected.main!.name)!;
+      expect(main.version).toBe(expected.main!.version);
       expect(main.metadata).toMatchObject({ mainModule: true, develVersion: true, 'build:GOARCH': expected.build.GOARCH });
 
       const deps = out.packages.filter((p) => p !== main && p !== stdlib).map((p) => ({ name: p.name, version: p.version }));
@@ -84,6 +84,26 @@ describe('goBinaryCataloger on real Go 1.19 binaries', () => {
     });
     const local = out.packages.find((p) => p.name === 'example.com/local');
     expect(local?.metadata).toMatchObject({ replacedBy: './local' });
+  });
+
+  it('keeps the version of a main module installed at a version', async () => {
+    const expected = expectedFromGoVersionM(testdata('tool-amd64.go-version-m.txt').toString());
+    const out = await runCataloger(goBinaryCataloger, memoryFileTree({ '/root/go/bin/tool': gunzipSync(testdata('tool-amd64.gz')) }));
+    const main = out.packages.find((p) => p.metadata?.mainModule);
+    expect(`${main?.name}@${main?.version}`).toBe(`${expected.main?.name}@${expected.main?.version}`);
+    expect(main?.metadata?.develVersion).toBeUndefined();
+    expect(main?.purl).toBe(`pkg:golang/example.com/tool@${expected.main?.version}`);
+    expect(out.packages.filter((p) => p !== main && p.name !== 'stdlib').map((p) => `${p.name}@${p.version}`)).toEqual(
+      expected.deps.map((d) => `${d.name}@${d.version}`),
+    );
+  });
+
+  it('reports only the standard library for a binary built outside a module', async () => {
+    const expected = expectedFromGoVersionM(testdata('nomod-amd64.go-version-m.txt').toString());
+    expect(expected.main).toBeUndefined();
+    const out = await runCataloger(goBinaryCataloger, memoryFileTree({ '/usr/bin/nomod': gunzipSync(testdata('nomod-amd64.gz')) }));
+    expect(out.packages.map((p) => `${p.name}@${p.version}`)).toEqual([`stdlib@${expected.goVersion.replace(/^go/, 'v')}`]);
+    expect(out.relationships).toEqual([]);
   });
 
   it('finds the build info by scanning the data segment when section headers are gone', () => {
