@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseElf } from '../../elf/elf-file.js';
+import { BadInputError } from '../../../domain/errors.js';
+import { findSection, parseElf } from '../../elf/elf-file.js';
 import { writeElf } from '../../elf/elf-writer.js';
 import { readelfSections } from '../../elf/readelf-sections.js';
 import { memoryFileTree } from '../testing/memory-file-tree.js';
@@ -233,5 +235,32 @@ describe('goStdlibVersion', () => {
 
   it('gives up on devel toolchains', () => {
     expect(goStdlibVersion('devel go1.23-abc123 Mon Jan 1')).toBeUndefined();
+  });
+});
+
+describe('fuzzing the build info decoder', () => {
+  it('only throws BadInputError when the build info bytes are damaged', () => {
+    const seeds = ['amd64', 's390x'].map((arch) => {
+      const data = binary(arch);
+      const section = findSection(parseElf(data), '.go.buildinfo')!;
+      return { data, at: section.offset, size: section.size };
+    });
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...seeds),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }),
+        (seed, flips) => {
+          const data = Buffer.from(seed.data);
+          for (const [i, v] of flips) data[seed.at + (i % seed.size)] = v;
+          try {
+            const info = readGoBuildInfo(data, parseElf(data));
+            if (info) parseModInfo(info.modInfo);
+          } catch (error) {
+            if (!(error instanceof BadInputError)) throw error;
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });
