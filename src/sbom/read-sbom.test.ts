@@ -200,3 +200,19 @@ describe('readSbom on bad input', () => {
     expect(readSbom(`\ufeff${cdx({ components: [] })}`, 'bom.json').packages).toEqual([]);
   });
 });
+
+describe('readSbom and object property names', () => {
+  it('round-trips labels and metadata keys named like Object.prototype members through CycloneDX', () => {
+    const image = inventory.image;
+    if (!image) throw new Error('fixture has an image');
+    const odd: Inventory = {
+      ...inventory,
+      image: { ...image, config: { ...image.config, labels: JSON.parse('{"__proto__":"x","toString":"y"}') } },
+      packages: [{ ...(inventory.packages[0] as Package), metadata: JSON.parse('{"__proto__":"p","constructor":"q"}') }],
+      relationships: [],
+    };
+    const back = readSbom(toCycloneDx(odd), 'odd.cdx.json');
+    expect(Object.entries(back.image?.config.labels ?? {}).sort()).toEqual([['__proto__', 'x'], ['toString', 'y']]);
+    expect(Object.entries(back.packages[0]?.metadata ?? {}).sort()).toEqual([['__proto__', 'p'], ['constructor', 'q']]);
+  });
+});

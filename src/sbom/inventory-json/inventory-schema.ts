@@ -11,6 +11,29 @@ const text = z.string().max(65_536);
 const shortText = z.string().max(4096);
 const strings = z.array(text).max(100_000);
 
+/**
+ * A flat record whose keys may be anything an image can declare, including
+ * '__proto__': z.record would copy entries onto a plain object and lose
+ * that one, so the parsed object (own properties from JSON.parse) is checked
+ * and rebuilt with fromEntries instead.
+ */
+function flatRecord<V extends string | number | boolean>(isValue: (value: unknown) => value is V) {
+  return z
+    .custom<Record<string, V>>(
+      (value) =>
+        typeof value === 'object' &&
+        value !== null &&
+        !Array.isArray(value) &&
+        Object.keys(value).length <= 100_000 &&
+        Object.entries(value).every(([key, entry]) => key.length <= 4096 && isValue(entry)),
+      { message: 'expected an object of short keys and plain values' },
+    )
+    .transform((value) => Object.fromEntries(Object.entries(value)) as Record<string, V>);
+}
+const isText = (value: unknown): value is string => typeof value === 'string' && value.length <= 65_536;
+const isScalar = (value: unknown): value is string | number | boolean =>
+  isText(value) || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+
 const layerRef = z.object({
   index: z.number().int().nonnegative(),
   diffId: shortText,
@@ -40,7 +63,7 @@ const imageMetadata = z.object({
     workingDir: text.optional(),
     exposedPorts: strings,
     volumes: strings,
-    labels: z.record(text, text),
+    labels: flatRecord(isText),
     healthcheck: z
       .object({
         test: strings,
@@ -87,7 +110,7 @@ const packageSchema = z.object({
   foundBy: shortText,
   scope: z.enum(['prod', 'dev', 'optional', 'peer']).optional(),
   confidence: z.enum(['high', 'medium', 'low']).optional(),
-  metadata: z.record(shortText, z.union([text, z.number(), z.boolean()])).optional(),
+  metadata: flatRecord(isScalar).optional(),
 });
 
 export const inventorySchema = z.object({
