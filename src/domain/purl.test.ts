@@ -18,9 +18,9 @@ describe('formatPurl', () => {
     expect(formatPurl(parts)).toBe(expected);
   });
 
-  it('round-trips any name and version (without surrounding blanks, which parsers trim), qualifier value through a spec parser', () => {
+  it('round-trips any name, version and qualifier value (without surrounding blanks, which parsers trim) qualifier value through a spec parser', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1 }).filter((s) => s.trim() === s), fc.string().filter((s) => s.trim() === s), fc.string(), (name, version, value) => {
+      fc.property(fc.string({ minLength: 1 }).filter((s) => s.trim() === s), fc.string().filter((s) => s.trim() === s), fc.string().filter((s) => s.trim() === s), (name, version, value) => {
         const purl = formatPurl({ type: 'generic', name, version, qualifiers: { q: value } });
         const back = parsePurl(purl);
         expect(back.name).toBe(name);
