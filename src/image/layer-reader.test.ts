@@ -92,6 +92,7 @@ describe('readLayer', () => {
     expect(record.entries.find((e) => e.path === '/big.txt')?.size).toBe(5000);
     expect(record.contents.size).toBe(0);
     expect(opts.warnings.map((w) => w.path).sort()).toEqual(['/big.txt', '/etc/os-release']);
+    expect(opts.warnings.every((w) => w.layer === record.diffId && w.source === 'image')).toBe(true);
   });
 
   it('stops a decompression bomb at maxLayerBytes (gzip and zstd)', async () => {

@@ -95,8 +95,11 @@ async function detect(input: AsyncIterable<Buffer>): Promise<{ compression: Conc
 export async function readLayer(blob: LayerBlob, options: LayerReadOptions): Promise<LayerRecord> {
   const { limits, budget } = options;
   const name = layerName(blob);
-  const warn = (message: string, path?: string): void =>
-    options.warn({ message, source: 'image', ...(path !== undefined ? { path } : {}), ...(blob.diffId ? { layer: blob.diffId } : {}) });
+  // Held until the diffId is known, so every warning names its layer even when the source did not.
+  const pendingWarnings: Array<{ message: string; path?: string }> = [];
+  const warn = (message: string, path?: string): void => {
+    pendingWarnings.push(path !== undefined ? { message, path } : { message });
+  };
 
   const expectedDigest = blob.digest !== undefined ? parseDigest(blob.digest) : undefined;
   const expectedDiffId = blob.diffId !== undefined ? parseDigest(blob.diffId) : undefined;
@@ -195,6 +198,7 @@ export async function readLayer(blob: LayerBlob, options: LayerReadOptions): Pro
   if (expectedDiffId && diffId !== blob.diffId) {
     throw new ImageFormatError(`${name}: diffId mismatch: expected ${blob.diffId}, got ${diffId}`);
   }
+  for (const w of pendingWarnings) options.warn({ ...w, layer: diffId, source: 'image' });
   return {
     diffId,
     ...(blob.index !== undefined ? { index: blob.index } : {}),
