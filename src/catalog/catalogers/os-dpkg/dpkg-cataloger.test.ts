@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { memoryFileTree, memoryFileTreeFromDirectory } from '../testing/memory-file-tree.js';
+import { formatPurl } from '../../../domain/purl.js';
 import { runCataloger } from '../testing/run-cataloger.js';
 import { dpkgCataloger } from './index.js';
 
@@ -38,10 +40,13 @@ describe('dpkgCataloger on a real Debian 12 status file', () => {
   it('writes deb purls with the distro qualifier and upstream when the source differs', async () => {
     const { packages } = await debian12();
     const purl = (name: string): string | undefined => packages.find((p) => p.name === name)?.purl;
-    expect(purl('base-files')).toBe('pkg:deb/debian/base-files@12.4+deb12u11?arch=amd64&distro=debian-12');
-    expect(purl('libattr1')).toBe('pkg:deb/debian/libattr1@1:2.5.1-4?arch=amd64&distro=debian-12&upstream=attr');
+    // Percent-encoding is formatPurl's business; the parts are what this cataloger decides.
+    const deb = (name: string, version: string, upstream?: string): string =>
+      formatPurl({ type: 'deb', namespace: 'debian', name, version, qualifiers: { arch: 'amd64', distro: 'debian-12', upstream } });
+    expect(purl('base-files')).toBe(deb('base-files', '12.4+deb12u11'));
+    expect(purl('libattr1')).toBe(deb('libattr1', '1:2.5.1-4', 'attr'));
     // Source: libselinux (3.4-1) while the binary is a binNMU, 3.4-1+b6.
-    expect(purl('libselinux1')).toBe('pkg:deb/debian/libselinux1@3.4-1+b6?arch=amd64&distro=debian-12&upstream=libselinux%403.4-1');
+    expect(purl('libselinux1')).toBe(deb('libselinux1', '3.4-1+b6', 'libselinux@3.4-1'));
     expect(packages.every((p) => p.distro === 'debian-12' && p.ecosystem === 'deb')).toBe(true);
   });
 
@@ -146,5 +151,24 @@ describe('dpkgCataloger status handling', () => {
     expect(dpkgCataloger.selects('/var/lib/dpkg/status-old')).toBe(false);
     expect(dpkgCataloger.selects('/usr/share/doc/bash/copyright')).toBe(true);
     expect(dpkgCataloger.selects('/usr/share/doc/bash/README')).toBe(false);
+  });
+});
+
+describe('dpkgCataloger on damaged status files', () => {
+  const original = readFileSync(testdata('debian-12/var/lib/dpkg/status'));
+  it('never throws on a randomly edited or truncated real status file', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.nat(original.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 40 }),
+        fc.nat(original.length),
+        async (edits, cut) => {
+          const damaged = Buffer.from(original);
+          for (const [at, value] of edits) damaged[at] = value;
+          const { packages } = await runCataloger(dpkgCataloger, memoryFileTree({ '/var/lib/dpkg/status': damaged.subarray(0, cut) }));
+          for (const p of packages) expect(p.name.length > 0 && p.version.length > 0).toBe(true);
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });

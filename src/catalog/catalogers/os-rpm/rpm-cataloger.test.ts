@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { PackageDraft } from '../../cataloger.js';
 import { memoryFileTree, memoryFileTreeFromDirectory } from '../testing/memory-file-tree.js';
+import { formatPurl } from '../../../domain/purl.js';
 import { runCataloger } from '../testing/run-cataloger.js';
 import { rpmCataloger } from './index.js';
 import { readBdbRpmdb } from './read-bdb-rpmdb.js';
@@ -68,7 +69,13 @@ describe('rpmCataloger', () => {
       purl: 'pkg:rpm/redhat/hello-libs@2.12.1-3.el9?arch=x86_64&distro=rhel-9.3&epoch=1',
     });
     expect(packages.find((p) => p.name === 'perl-tool')?.purl).toBe(
-      'pkg:rpm/redhat/perl-tool@0.5-1.module+el8.9.0+1234+abcdef12?arch=noarch&distro=rhel-9.3&epoch=0',
+      formatPurl({
+        type: 'rpm',
+        namespace: 'redhat',
+        name: 'perl-tool',
+        version: '0.5-1.module+el8.9.0+1234+abcdef12',
+        qualifiers: { arch: 'noarch', distro: 'rhel-9.3', epoch: '0' },
+      }),
     );
   });
 
