@@ -15,7 +15,7 @@ public class MavenVectors {
                 w.println(p[0] + "\t" + p[1] + "\t" + r);
             }
         }
-        List<String> ranges = List.of(args[2].split("\\|"));
+        List<String> ranges = Files.readAllLines(Paths.get(args[2]));
         List<String> versions = List.of(args[3].split(" "));
         try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(out.resolve("maven-satisfies.tsv")))) {
             for (String r : ranges) {

@@ -30,10 +30,10 @@ for line in run("pep440", "pairs"):
     if va and vb:
         rows.append((a, b, (va > vb) - (va < vb)))
 write("pep440-compare.tsv", rows)
-spec_line = next(l for l in open(os.path.join(here, "ranges.txt")) if l.startswith("pep440:"))
+specs = [l.rstrip("\n")[7:] for l in open(os.path.join(here, "ranges.txt")) if l.startswith("pep440\t")]
 vers_line = next(l for l in open(os.path.join(here, "range-versions.txt")) if l.startswith("pep440:"))
 rows = []
-for spec in spec_line[7:].rstrip("\n").split("|"):
+for spec in specs:
     try:
         s = SpecifierSet(spec)
     except InvalidSpecifier:
