@@ -18,9 +18,9 @@ describe('formatPurl', () => {
     expect(formatPurl(parts)).toBe(expected);
   });
 
-  it('round-trips any name, version and qualifier value (without surrounding blanks, which parsers trim) qualifier value through a spec parser', () => {
+  it('round-trips any name, version and qualifier value', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1 }).filter((s) => s.trim() === s), fc.string().filter((s) => s.trim() === s), fc.string().filter((s) => s.trim() === s), (name, version, value) => {
+      fc.property(fc.string({ minLength: 1 }), fc.string(), fc.string(), (name, version, value) => {
         const purl = formatPurl({ type: 'generic', name, version, qualifiers: { q: value } });
         const back = parsePurl(purl);
         expect(back.name).toBe(name);
@@ -28,5 +28,22 @@ describe('formatPurl', () => {
         expect(back.qualifiers?.q ?? '').toBe(value);
       }),
     );
+  });
+
+  it('parses the spec\'s examples, with either encoding of a character', () => {
+    expect(parsePurl('pkg:deb/debian/libc6@2.36-9+deb12u4?arch=amd64')).toEqual(parsePurl('pkg:deb/debian/libc6@2.36-9%2Bdeb12u4?arch=amd64'));
+    expect(parsePurl('pkg:npm/%40babel/core@7.24.0')).toEqual({ type: 'npm', namespace: '@babel', name: 'core', version: '7.24.0' });
+    expect(parsePurl('pkg:maven/org.apache.commons/io@1.3.4?repository_url=repo.spring.io%2Frelease#a/b')).toEqual({
+      type: 'maven',
+      namespace: 'org.apache.commons',
+      name: 'io',
+      version: '1.3.4',
+      qualifiers: { repository_url: 'repo.spring.io/release' },
+      subpath: 'a/b',
+    });
+    expect(parsePurl('pkg:golang/github.com/gorilla/context@234fd47e07d1004f0aed9c')).toMatchObject({ namespace: 'github.com/gorilla', name: 'context' });
+    expect(() => parsePurl('npm/foo@1')).toThrow(/pkg:/);
+    expect(() => parsePurl('pkg:npm')).toThrow(/type and name/);
+    expect(() => parsePurl('pkg:npm/a@%ZZ')).toThrow(/percent-encoding/);
   });
 });

@@ -3,10 +3,9 @@
  * spec's canonical form: only RFC 3986 unreserved characters and ':' stay as
  * they are, everything else (including '+', '/' inside a component and
  * spaces) is percent-encoded; qualifiers sorted, empty ones dropped.
- * Parsing is lenient about encoding, as the spec asks.
+ * Parsing follows the spec's algorithm and accepts either encoding of a
+ * character, as the spec asks.
  */
-import { PackageURL } from 'packageurl-js';
-
 export interface PurlParts {
   readonly type: string;
   readonly namespace?: string;
@@ -51,14 +50,47 @@ export function formatPurl(parts: PurlParts): string {
   return purl;
 }
 
+/** Parses a purl by the spec's algorithm; throws on anything that is not one. */
 export function parsePurl(purl: string): PurlParts {
-  const p = PackageURL.fromString(purl);
-  return {
-    type: p.type,
-    namespace: p.namespace ?? undefined,
-    name: p.name,
-    version: p.version ?? undefined,
-    qualifiers: p.qualifiers ?? undefined,
-    subpath: p.subpath ?? undefined,
-  };
+  const scheme = /^pkg:\/*/i.exec(purl);
+  if (!scheme) throw new Error(`not a purl (no "pkg:" scheme): ${purl}`);
+  let rest = purl.slice(scheme[0].length);
+  let subpath: string | undefined;
+  const hash = rest.indexOf('#');
+  if (hash >= 0) {
+    subpath = segments(rest.slice(hash + 1)).map(decode).join('/') || undefined;
+    rest = rest.slice(0, hash);
+  }
+  let qualifiers: Record<string, string> | undefined;
+  const question = rest.indexOf('?');
+  if (question >= 0) {
+    for (const pair of rest.slice(question + 1).split('&')) {
+      const eq = pair.indexOf('=');
+      if (eq <= 0) continue;
+      const value = decode(pair.slice(eq + 1));
+      if (value !== '') (qualifiers ??= {})[pair.slice(0, eq).toLowerCase()] = value;
+    }
+    rest = rest.slice(0, question);
+  }
+  rest = rest.replace(/\/+$/, '');
+  let version: string | undefined;
+  const at = rest.lastIndexOf('@');
+  if (at > rest.lastIndexOf('/')) {
+    version = decode(rest.slice(at + 1)) || undefined;
+    rest = rest.slice(0, at);
+  }
+  const parts = rest.split('/').filter((s) => s !== '');
+  const type = parts.shift()?.toLowerCase();
+  const name = parts.pop();
+  if (!type || !/^[a-z][a-z0-9.-]*$/.test(type) || name === undefined) throw new Error(`not a purl (needs type and name): ${purl}`);
+  const namespace = parts.map(decode).join('/') || undefined;
+  return { type, ...(namespace ? { namespace } : {}), name: decode(name), ...(version ? { version } : {}), ...(qualifiers ? { qualifiers } : {}), ...(subpath ? { subpath } : {}) };
+}
+
+function decode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new Error(`invalid percent-encoding in purl component "${value}"`);
+  }
 }
