@@ -104,6 +104,8 @@ async function startOnce(root: string, port: number, options: RegistryOptions): 
       resolve();
     });
   });
+  // For .ci/run's sweep after a crashed run; dockerd writes its own pidfile.
+  await writeFile(path.join(root, 'registry.pid'), `${child.pid ?? ''}\n`);
   const stop = async (): Promise<void> => {
     if (exited !== undefined || child.pid === undefined) return;
     child.kill('SIGTERM');
