@@ -1,5 +1,6 @@
 // Cases come from distribution/reference's normalize_test.go and reference_test.go
 // (the grammar Docker itself uses), not from this parser's output.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BadInputError } from '../../domain/errors.js';
 import {
@@ -196,5 +197,47 @@ describe('registry hosts', () => {
     ['128.0.0.1:5000', false],
   ])('%s is loopback: %s', (domain, expected) => {
     expect(isLoopbackRegistry(domain)).toBe(expected);
+  });
+});
+
+describe('parseImageReference: properties', () => {
+  const alnum = fc.stringMatching(/^[a-z0-9]{1,8}$/);
+  const component = fc
+    .tuple(alnum, fc.array(fc.tuple(fc.constantFrom('.', '_', '__', '-', '--'), alnum), { maxLength: 2 }))
+    .map(([head, rest]) => head + rest.map(([sep, part]) => sep + part).join(''));
+  const domain = fc.option(
+    fc.oneof(
+      fc.constant('localhost'),
+      fc.tuple(alnum, alnum).map(([a, b]) => `${a}.${b}`),
+      fc.tuple(fc.constantFrom('localhost', '127.0.0.1', 'registry.example'), fc.integer({ min: 1, max: 65535 })).map(([h, p]) => `${h}:${p}`),
+    ),
+    { nil: undefined },
+  );
+  const tag = fc.option(fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,20}$/), { nil: undefined });
+  const digest = fc.option(fc.stringMatching(/^[a-f0-9]{64}$/).map((h) => `sha256:${h}`), { nil: undefined });
+  const reference = fc
+    .tuple(domain, fc.array(component, { minLength: 1, maxLength: 3 }), tag, digest)
+    .map(([d, parts, t, g]) => (d ? `${d}/` : '') + parts.join('/') + (t ? `:${t}` : '') + (g ? `@${g}` : ''));
+
+  it('normalizing is idempotent: the canonical form parses to the same reference', () => {
+    fc.assert(
+      fc.property(reference, (input) => {
+        const ref = parseImageReference(input);
+        expect(parseImageReference(formatReference(ref))).toEqual(ref);
+        expect(parseImageReference(familiarString(ref))).toEqual(ref);
+      }),
+    );
+  });
+
+  it('never throws anything but BadInputError', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), (input) => {
+        try {
+          parseImageReference(input);
+        } catch (error) {
+          expect(error).toBeInstanceOf(BadInputError);
+        }
+      }),
+    );
   });
 });
