@@ -150,6 +150,15 @@ describe('hostile archives', () => {
   });
 });
 
+describe('selection', () => {
+  it('keeps every Java archive type, whatever the case, and nothing else', () => {
+    for (const p of ['/a/x.jar', '/a/X.JAR', '/a/x.war', '/a/x.ear', '/a/x.par', '/a/x.sar', '/var/jenkins_home/plugins/git.jpi', '/a/x.hpi']) {
+      expect(javaArchiveCataloger.selects(p), p).toBe(true);
+    }
+    for (const p of ['/a/x.zip', '/a/x.jar.sha1', '/a/jar']) expect(javaArchiveCataloger.selects(p), p).toBe(false);
+  });
+});
+
 describe('format helpers', () => {
   it('parses Java properties with separators, continuations and escapes', () => {
     const p = parseJavaProperties('# c\n! c\na = 1\nb:2\nc 3\nlong=one \\\n    two\nu=caf\\u00e9\n');
