@@ -31,6 +31,14 @@ describe('inventory JSON', () => {
     ]);
   });
 
+  it('accepts the example in docs/inventory-format.md', () => {
+    const doc = readFileSync(new URL('../../../docs/inventory-format.md', import.meta.url), 'utf8');
+    const block = /## Example\n\n```json\n([\s\S]*?)\n```/.exec(doc)?.[1];
+    const example = inventorySchema.parse(JSON.parse(block ?? 'null'));
+    const ids = new Set(example.packages.map((p) => p.id));
+    expect(example.relationships.every((r) => ids.has(r.from) && ids.has(r.to))).toBe(true);
+  });
+
   const mutate = (change: (inv: Record<string, unknown>) => void): unknown => {
     const copy = structuredClone(fixture) as unknown as Record<string, unknown>;
     change(copy);
