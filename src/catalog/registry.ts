@@ -8,8 +8,44 @@ import type { Cataloger } from './cataloger.js';
 import { dpkgCataloger } from './catalogers/os-dpkg/index.js';
 import { apkCataloger } from './catalogers/os-apk/index.js';
 import { rpmCataloger } from './catalogers/os-rpm/index.js';
+import { npmInstalledCataloger } from './catalogers/lang-npm-installed/index.js';
+import { npmLockCataloger } from './catalogers/lang-npm-lock/index.js';
+import { yarnLockCataloger } from './catalogers/lang-npm-yarn-lock/index.js';
+import { pnpmLockCataloger } from './catalogers/lang-npm-pnpm-lock/index.js';
+import { pythonInstalledCataloger } from './catalogers/lang-python-installed/index.js';
+import { poetryLockCataloger } from './catalogers/lang-python-poetry-lock/index.js';
+import { pipfileLockCataloger } from './catalogers/lang-python-pipfile-lock/index.js';
+import { uvLockCataloger } from './catalogers/lang-python-uv-lock/index.js';
+import { pythonRequirementsCataloger } from './catalogers/lang-python-requirements/index.js';
+import { gemspecCataloger } from './catalogers/lang-ruby-gemspec/index.js';
+import { gemfileLockCataloger } from './catalogers/lang-ruby-gemfile-lock/index.js';
+import { composerInstalledCataloger, composerLockCataloger } from './catalogers/lang-php-composer/index.js';
+import { cargoLockCataloger } from './catalogers/lang-rust-cargo-lock/index.js';
+import { dotnetDepsJsonCataloger } from './catalogers/lang-dotnet-deps-json/index.js';
+import { dotnetPackagesLockCataloger } from './catalogers/lang-dotnet-packages-lock/index.js';
 
-export const CATALOGERS: readonly Cataloger[] = [dpkgCataloger, apkCataloger, rpmCataloger];
+/** OS catalogers first: later stages treat what they own as claimed. */
+export const CATALOGERS: readonly Cataloger[] = [
+  dpkgCataloger,
+  apkCataloger,
+  rpmCataloger,
+  npmInstalledCataloger,
+  npmLockCataloger,
+  yarnLockCataloger,
+  pnpmLockCataloger,
+  pythonInstalledCataloger,
+  poetryLockCataloger,
+  pipfileLockCataloger,
+  uvLockCataloger,
+  pythonRequirementsCataloger,
+  gemspecCataloger,
+  gemfileLockCataloger,
+  composerLockCataloger,
+  composerInstalledCataloger,
+  cargoLockCataloger,
+  dotnetDepsJsonCataloger,
+  dotnetPackagesLockCataloger,
+];
 
 function matches(cataloger: Cataloger, term: string): boolean {
   return cataloger.name === term || cataloger.name.startsWith(`${term}/`) || cataloger.name.startsWith(`${term}-`);
