@@ -101,6 +101,14 @@ describe('rpmCataloger', () => {
     expect(names).toEqual(['gpg-pubkey', 'hello', 'hello-libs', 'perl-tool']);
   });
 
+  it.each(['rhel-sqlite', 'centos-bdb', 'suse-ndb'])('%s: depends-on edges are what rpm -q --whatprovides resolves', async (dir) => {
+    const result = await runCataloger(rpmCataloger, await memoryFileTreeFromDirectory(testdata(dir)));
+    const nameOf = new Map(result.packages.map((p) => [p.key, p.name]));
+    const got = (result.relationships ?? []).map((r) => `${nameOf.get(r.from)}\t${nameOf.get(r.to)}`).sort();
+    // hello → hello-libs(x86-64) (a provide), perl-tool → /usr/bin/hello (a file) and hello-libs >= 1:2.
+    expect(got).toEqual(readFileSync(testdata('rpm-requires.tsv'), 'utf8').trim().split('\n').sort());
+  });
+
   it('catalogs one database per image, preferring SQLite over a stale Packages', async () => {
     const sqlite = readFileSync(testdata('rhel-sqlite/var/lib/rpm/rpmdb.sqlite'));
     const bdb = readFileSync(testdata('centos-bdb/var/lib/rpm/Packages'));

@@ -7,14 +7,16 @@
 import type { Distro } from '../../../domain/distro.js';
 import type { PackageLocation } from '../../../domain/package.js';
 import { formatPurl } from '../../../domain/purl.js';
-import type { CatalogContext, CatalogResult, Cataloger, PackageDraft } from '../../cataloger.js';
+import type { CatalogContext, CatalogResult, Cataloger, PackageDraft, RelationshipDraft } from '../../cataloger.js';
 import { detectDistro } from '../../distro/detect-distro.js';
 import { distroQualifier } from '../../distro/distro-qualifier.js';
 import { parseSourceRpm } from './parse-source-rpm.js';
+import { rpmDependencyEdges, type RpmNode } from './rpm-dependency-edges.js';
+import { rpmFileNames } from './rpm-file-names.js';
 import { readBdbRpmdb } from './read-bdb-rpmdb.js';
 import { readNdbRpmdb } from './read-ndb-rpmdb.js';
 import { readSqliteRpmdb } from './read-sqlite-rpmdb.js';
-import { parseRpmHeader } from './rpm-header.js';
+import { parseRpmHeader, type RpmHeader } from './rpm-header.js';
 import { rpmPurlNamespace } from './rpm-purl-namespace.js';
 import { rpmVersionString, toRpmPackage, type RpmPackage } from './rpm-package.js';
 
@@ -44,6 +46,7 @@ export const rpmCataloger: Cataloger = {
   selects: (path) => databaseFormat(path) !== undefined,
   async catalog(ctx: CatalogContext): Promise<CatalogResult> {
     const packages: PackageDraft[] = [];
+    const relationships: RelationshipDraft[] = [];
     // An image has one rpm database; when several files are present (an upgraded
     // system keeps a stale Packages beside rpmdb.sqlite) the newest format wins.
     const files = [...ctx.files]
@@ -55,22 +58,39 @@ export const rpmCataloger: Cataloger = {
       if (blobs === undefined) continue;
       const distro = ctx.distro ?? (await detectDistro(ctx.tree));
       const location: PackageLocation = file.layer === undefined ? { path: file.path } : { path: file.path, layer: file.layer };
+      const parsed: { key: string; header: RpmHeader; pkg: RpmPackage }[] = [];
       blobs.forEach((blob, index) => {
-        let pkg: RpmPackage;
         try {
-          pkg = toRpmPackage(parseRpmHeader(blob));
+          const header = parseRpmHeader(blob);
+          const pkg = toRpmPackage(header);
+          if (pkg.name !== 'gpg-pubkey') parsed.push({ key: `${file.path}#${index}`, header, pkg });
         } catch (error) {
           ctx.warn(`skipped rpm header #${index + 1}: ${error instanceof Error ? error.message : String(error)}`, file.path);
-          return;
         }
-        if (pkg.name === 'gpg-pubkey') return;
-        packages.push(toDraft(pkg, distro, location, `${file.path}#${index}`));
       });
+      for (const { key, pkg } of parsed) packages.push(toDraft(pkg, distro, location, key));
+      relationships.push(...rpmDependencyEdges(toNodes(parsed, ctx, file.path)));
       break;
     }
-    return { packages };
+    return { packages, relationships };
   },
 };
+
+/** File lists are read only for paths some package requires: most requirements are names. */
+function toNodes(parsed: readonly { key: string; header: RpmHeader; pkg: RpmPackage }[], ctx: CatalogContext, path: string): RpmNode[] {
+  const requiredPaths = new Set(parsed.flatMap(({ pkg }) => pkg.requires.filter((name) => name.startsWith('/'))));
+  return parsed.map(({ key, header, pkg }) => {
+    let requiredFiles: string[] = [];
+    if (requiredPaths.size > 0) {
+      try {
+        requiredFiles = rpmFileNames(header).filter((file) => requiredPaths.has(file));
+      } catch (error) {
+        ctx.warn(`rpm ${pkg.name}: ${error instanceof Error ? error.message : String(error)}`, path);
+      }
+    }
+    return { key, provides: pkg.provides, requires: pkg.requires, requiredFiles };
+  });
+}
 
 function rank(format: DbFormat | undefined): number {
   return format === 'sqlite' ? 0 : format === 'ndb' ? 1 : 2;

@@ -5,6 +5,7 @@ import { BadInputError } from '../../../domain/errors.js';
 import { parseSourceRpm } from './parse-source-rpm.js';
 import { readSqliteRpmdb } from './read-sqlite-rpmdb.js';
 import { parseRpmHeader, RPM_TYPE } from './rpm-header.js';
+import { rpmFileNames } from './rpm-file-names.js';
 import { toRpmPackage } from './rpm-package.js';
 
 const realBlobs = readSqliteRpmdb(readFileSync(new URL('./testdata/rhel-sqlite/var/lib/rpm/rpmdb.sqlite', import.meta.url)));
@@ -90,6 +91,7 @@ describe('parseRpmHeader', () => {
   const readEverything = (blob: Uint8Array): void => {
     try {
       const header = parseRpmHeader(Buffer.from(blob));
+      rpmFileNames(header);
       toRpmPackage(header);
     } catch (error) {
       if (!(error instanceof BadInputError)) throw error;

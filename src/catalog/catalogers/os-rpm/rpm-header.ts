@@ -39,6 +39,7 @@ export interface RpmHeader {
   strings(tag: number): string[];
   /** First value of an integer tag; INT64 values beyond 2^53 are rejected. */
   integer(tag: number): number | undefined;
+  integers(tag: number): number[];
   binary(tag: number): Buffer | undefined;
 }
 
@@ -81,24 +82,28 @@ export function parseRpmHeader(blob: Buffer): RpmHeader {
     return out;
   };
 
-  const integerAt = (tag: number, entry: IndexEntry): number | undefined => {
+  const integerReader = (tag: number, entry: IndexEntry): ((index: number) => number) | undefined => {
     const size = { [RPM_TYPE.CHAR]: 1, [RPM_TYPE.INT8]: 1, [RPM_TYPE.INT16]: 2, [RPM_TYPE.INT32]: 4, [RPM_TYPE.INT64]: 8 }[entry.type];
     if (size === undefined) return undefined;
     if (entry.offset % size !== 0) throw new BadInputError(`rpm header tag ${tag} is misaligned`);
     if (entry.offset + size * entry.count > dataLength) throw new BadInputError(`rpm header tag ${tag} runs past the data store`);
-    switch (size) {
-      case 1:
-        return data.readUInt8(entry.offset);
-      case 2:
-        return data.readUInt16BE(entry.offset);
-      case 4:
-        return data.readUInt32BE(entry.offset);
-      default: {
-        const value = data.readBigUInt64BE(entry.offset);
-        if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw new BadInputError(`rpm header tag ${tag} overflows`);
-        return Number(value);
-      }
-    }
+    return (index) => {
+      const at = entry.offset + index * size;
+      if (size === 1) return data.readUInt8(at);
+      if (size === 2) return data.readUInt16BE(at);
+      if (size === 4) return data.readUInt32BE(at);
+      const value = data.readBigUInt64BE(at);
+      if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw new BadInputError(`rpm header tag ${tag} overflows`);
+      return Number(value);
+    };
+  };
+
+  const integersOf = (tag: number): { entry: IndexEntry; read: (index: number) => number } | undefined => {
+    const entry = entries.get(tag);
+    if (entry === undefined) return undefined;
+    const read = integerReader(tag, entry);
+    if (read === undefined) throw new BadInputError(`rpm header tag ${tag} is not an integer`);
+    return { entry, read };
   };
 
   return {
@@ -121,11 +126,12 @@ export function parseRpmHeader(blob: Buffer): RpmHeader {
       return stringsAt(entry, entry.count);
     },
     integer(tag) {
-      const entry = entries.get(tag);
-      if (entry === undefined) return undefined;
-      const value = integerAt(tag, entry);
-      if (value === undefined) throw new BadInputError(`rpm header tag ${tag} is not an integer`);
-      return value;
+      return integersOf(tag)?.read(0);
+    },
+    integers(tag) {
+      const found = integersOf(tag);
+      if (found === undefined) return [];
+      return Array.from({ length: found.entry.count }, (_, i) => found.read(i));
     },
     binary(tag) {
       const entry = entries.get(tag);

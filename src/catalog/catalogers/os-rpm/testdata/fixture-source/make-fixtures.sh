@@ -17,6 +17,16 @@ python3 make-ndb.py "$db/rpmdb.sqlite" ../suse-ndb/usr/lib/sysimage/rpm/Packages
 mkdir -p ../centos-bdb/var/lib/rpm ../bdb-big-endian
 python3 make-bdb-dump.py "$db/rpmdb.sqlite" little | db5.3_load -t hash -c db_pagesize=512 ../centos-bdb/var/lib/rpm/Packages
 python3 make-bdb-dump.py "$db/rpmdb.sqlite" big | db5.3_load -t hash -c db_pagesize=1024 -c db_lorder=4321 ../bdb-big-endian/Packages
+# Expected depends-on edges as rpm resolves them: for each requirement of each
+# package, the installed packages that provide it (by name or by file).
+rpm --dbpath "$db" -qa --qf '%{NAME}\n' | grep -v '^gpg-pubkey$' | sort > "$top/names"
+for p in $(cat "$top/names"); do
+  rpm --dbpath "$db" -q --qf '[%{REQUIRENAME}\n]' "$p" | sort -u | while read -r req; do
+    rpm --dbpath "$db" -q --whatprovides "$req" --qf '%{NAME}\n' 2>/dev/null | grep -xF -f "$top/names" | while read -r prov; do
+      if [ "$prov" != "$p" ]; then printf '%s\t%s\n' "$p" "$prov"; fi
+    done
+  done
+done | sort -u > ../rpm-requires.tsv
 # rpm itself must read the BDB files back identically.
 for d in ../centos-bdb/var/lib/rpm; do
   rpm --define '_db_backend bdb_ro' --dbpath "$(cd "$d" && pwd)" -qa --qf "$QF" | sort > "$top/bdb.tsv"
