@@ -7,10 +7,13 @@
  * numbered version and, among themselves, by name.
  */
 import { InvalidVersionError } from './invalid-version-error.js';
+import { compareOsvPackagist } from './osv-packagist-compare.js';
 import { phpVersionCompare } from './php-version-compare.js';
 import type { Ordering, VersionScheme } from './scheme.js';
 
-const MODIFIER = '[._-]?(?:(stable|beta|b|RC|alpha|a|patch|pl|p)((?:[.-]?\\d+)*)?)?([.-]?dev)?';
+// Composer writes ((?:[.-]?\d+)*+) with a possessive quantifier; one digit per repetition
+// matches the same strings without the exponential backtracking JavaScript would otherwise do.
+const MODIFIER = '[._-]?(?:(stable|beta|b|RC|alpha|a|patch|pl|p)((?:[.-]?\\d)*)?)?([.-]?dev)?';
 const CLASSICAL = new RegExp(`^v?(\\d{1,5})(\\.\\d+)?(\\.\\d+)?(\\.\\d+)?${MODIFIER}$`, 'i');
 const DATE = new RegExp(`^v?(\\d{4}(?:[.:-]?\\d{2}){1,6}(?:[.:-]?\\d{1,3})?)${MODIFIER}$`, 'i');
 const BRANCH = /^v?(\d+)(\.(?:\d+|[xX*]))?(\.(?:\d+|[xX*]))?(\.(?:\d+|[xX*]))?$/i;
@@ -87,10 +90,10 @@ function defaultBranch(v: string): string {
 export function compareNormalizedComposer(a: string, b: string): Ordering {
   const x = defaultBranch(a);
   const y = defaultBranch(b);
-  const r = phpVersionCompare(x, y);
-  if (r !== 0 || x === y) return r;
+  if (x === y) return 0;
   // version_compare() cannot tell branches apart; order them by name so the order stays total.
-  return x.startsWith('dev-') && y.startsWith('dev-') ? (x < y ? -1 : 1) : r;
+  if (x.startsWith('dev-') && y.startsWith('dev-')) return x < y ? -1 : 1;
+  return phpVersionCompare(x, y);
 }
 
 function strict(v: string): string {
@@ -106,8 +109,8 @@ export const composer: VersionScheme = {
   compareLoose: (a, b) => {
     const x = normalizeComposerVersion(a);
     const y = normalizeComposerVersion(b);
-    // What Composer cannot normalize is still ordered by version_compare on the raw text, minus a leading v.
-    const raw = (v: string): string => v.replace(/^[vV]/, '');
-    return compareNormalizedComposer(x ?? raw(a), y ?? raw(b));
+    if (x !== undefined && y !== undefined) return compareNormalizedComposer(x, y);
+    // What Composer cannot normalize is ordered the way OSV orders raw Packagist versions.
+    return compareOsvPackagist(x ?? a, y ?? b);
   },
 };

@@ -24,4 +24,5 @@ export { go, canonicalGoVersion, compareGoModVersions } from './go.js';
 export { gem } from './gem.js';
 export { nuget } from './nuget.js';
 export { composer, normalizeComposerVersion } from './composer.js';
-export { cargo } from './cargo.js';
+export { cargo, satisfies as cargoSatisfies } from './cargo.js';
+export { parseCargoRequirement, type CargoRequirement } from './cargo-range.js';

@@ -8,12 +8,12 @@
  * and records must be read the way they were written.
  */
 import { apk } from './apk.js';
-import { compareDigits } from './compare-digits.js';
 import { compareOsvAlpine } from './osv-alpine-compare.js';
+import { compareOsvPackagist } from './osv-packagist-compare.js';
 import { composer } from './composer.js';
 import { InvalidVersionError } from './invalid-version-error.js';
 import { getScheme } from './registry.js';
-import type { Ordering, VersionScheme } from './scheme.js';
+import type { VersionScheme } from './scheme.js';
 
 /** OSV ecosystem names (before any ':release' suffix), lower-cased, to scheme names. */
 const OSV_ECOSYSTEMS: Readonly<Record<string, string>> = {
@@ -32,46 +32,6 @@ const OSV_ECOSYSTEMS: Readonly<Record<string, string>> = {
   packagist: 'composer',
   'crates.io': 'cargo',
 };
-
-const SPECIAL = ['dev', 'a', 'b', 'rc', '#', 'p'];
-
-function weigh(s: string): number {
-  if (s.startsWith('RC')) return 3;
-  const i = SPECIAL.findIndex((sp) => s.startsWith(sp));
-  return i < 0 ? 0 : i;
-}
-
-const isNumber = (s: string): boolean => /^\d+$/.test(s);
-
-function compareComponents(a: readonly string[], b: readonly string[]): Ordering {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a[i]!;
-    const y = b[i]!;
-    let r: number;
-    if (isNumber(x) && isNumber(y)) r = compareDigits(x, y);
-    else if (!isNumber(x) && !isNumber(y)) r = weigh(x) - weigh(y);
-    else r = isNumber(x) ? weigh('#') - weigh(y) : weigh(x) - weigh('#');
-    if (r !== 0) return r < 0 ? -1 : 1;
-  }
-  if (a.length > b.length) return isNumber(a[b.length]!) ? 1 : compareComponents(a.slice(b.length), ['#']);
-  if (a.length < b.length) return isNumber(b[a.length]!) ? -1 : compareComponents(['#'], b.slice(a.length));
-  return 0;
-}
-
-function components(v: string): string[] {
-  return v
-    .replace(/^[vV]/, '')
-    .replace(/[-_+]/g, '.')
-    .replace(/([^\d.])(\d)/g, '$1.$2')
-    .replace(/(\d)([^\d.])/g, '$1.$2')
-    .split('.');
-}
-
-/** OSV's Packagist ordering on raw strings. */
-export function compareOsvPackagist(a: string, b: string): Ordering {
-  return compareComponents(components(a), components(b));
-}
 
 const osvPackagist: VersionScheme = {
   name: 'composer',

@@ -1,7 +1,9 @@
 /**
  * PHP's version_compare() (ext/standard/versioning.c), which Composer applies
- * to normalized versions. One deliberate difference: numeric parts compare
- * exactly, where PHP's strtol() saturates beyond 2^63-1.
+ * to normalized versions. Two deliberate differences: numeric parts compare
+ * exactly, where PHP's strtol() saturates beyond 2^63-1; and two strings that
+ * run out together after a trailing separator compare equal, where PHP says
+ * version_compare("1.", "1.") is -1 (which would make the order irreflexive).
  */
 import { compareDigits } from './compare-digits.js';
 import { sign, type Ordering } from './scheme.js';
@@ -76,6 +78,7 @@ export function phpVersionCompare(origA: string, origB: string): Ordering {
     if (n2 >= 0) p2 = n2 + 1;
   }
   if (compare === 0) {
+    if (p1 >= v1.length && p2 >= v2.length) return 0;
     if (n1 >= 0) compare = isDigit(v1[p1]) ? 1 : phpVersionCompare(v1.slice(p1), '#N#');
     else if (n2 >= 0) compare = isDigit(v2[p2]) ? -1 : phpVersionCompare('#N#', v2.slice(p2));
   }
