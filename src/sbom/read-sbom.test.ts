@@ -216,3 +216,39 @@ describe('readSbom and object property names', () => {
     expect(Object.entries(back.packages[0]?.metadata ?? {}).sort()).toEqual([['__proto__', 'p'], ['constructor', 'q']]);
   });
 });
+
+describe('readSbom on arbitrary JSON', () => {
+  it('either reads a document or throws BadInputError, whatever the values', () => {
+    const value = fc.jsonValue({ maxDepth: 4 });
+    const documents = fc.oneof(
+      value,
+      value.map((v) => ({ bomFormat: 'CycloneDX', specVersion: '1.5', components: [v], dependencies: v })),
+      fc.record({ v: value, purl: fc.string(), name: fc.string() }).map(({ v, purl, name }) => ({
+        bomFormat: 'CycloneDX',
+        specVersion: '1.6',
+        metadata: { tools: v, component: { type: 'container', name, properties: [{ name: 'bulkhead:image:healthcheck', value: name }] } },
+        components: [{ type: 'library', name, purl, licenses: [{ expression: name }], properties: [{ name: 'bulkhead:location:0:path', value: purl }] }],
+      })),
+      value.map((v) => ({ spdxVersion: 'SPDX-2.3', SPDXID: 'SPDXRef-DOCUMENT', packages: [v], relationships: v })),
+      fc.record({ v: value, purl: fc.string(), license: fc.string() }).map(({ v, purl, license }) => ({
+        spdxVersion: 'SPDX-2.2',
+        SPDXID: 'SPDXRef-DOCUMENT',
+        creationInfo: { creators: ['Tool: bulkhead-0'] },
+        packages: [{ SPDXID: 'SPDXRef-a', name: 'a', licenseDeclared: license, externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: purl }] }],
+        hasExtractedLicensingInfos: v,
+      })),
+      value.map((v) => ({ schema: 'bulkhead.inventory/v1', packages: v })),
+    );
+    fc.assert(
+      fc.property(documents, (doc) => {
+        try {
+          const inv = readSbom(JSON.stringify(doc) ?? 'null', 'fuzz.json');
+          expect(inv.target.kind).toBe('sbom');
+        } catch (error) {
+          expect(error).toBeInstanceOf(BadInputError);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+});

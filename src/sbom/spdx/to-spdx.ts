@@ -42,9 +42,9 @@ interface SpdxRelationship {
   comment?: string;
 }
 
-export const SPDX_ROOT_ID = 'SPDXRef-DocumentRoot';
-export const SPDX_OS_ID = 'SPDXRef-OperatingSystem';
-export const SPDX_PACKAGE_PREFIX = 'SPDXRef-Package-';
+const SPDX_ROOT_ID = 'SPDXRef-DocumentRoot';
+const SPDX_OS_ID = 'SPDXRef-OperatingSystem';
+const SPDX_PACKAGE_PREFIX = 'SPDXRef-Package-';
 
 export function toSpdx(inv: Inventory, options: SpdxOptions = {}): string {
   const subject = imageSubject(inv);
