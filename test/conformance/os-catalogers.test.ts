@@ -264,6 +264,13 @@ describe.skipIf(!present)('rpm databases against rpm -qa', () => {
     expect(got.metadata).toMatchObject({ sourceRpm: want.sourceRpm, size: want.size, vendor: want.vendor });
   });
 
+  it('selects every rpm database path of syft\'s glob-paths fixture', async () => {
+    const tree = await memoryFileTreeFromDirectory(path.join(dbs, 'syft/redhat/testdata/glob-paths'));
+    const dbFiles = [...tree.entries()].filter((e) => e.type === 'file' && /\/rpm\/(Packages|Packages\.db|rpmdb\.sqlite)$/.test(e.path));
+    expect(dbFiles).toHaveLength(9);
+    for (const entry of dbFiles) expect(rpmCataloger.selects(entry.path), entry.path).toBe(true);
+  });
+
   it('syft TestParseRpmDB: dive from a Berkeley DB Packages', async () => {
     const [want] = json('syft/redhat/expected/TestParseRpmDB.json').cases[0].expected;
     const { packages } = await runCataloger(rpmCataloger, memoryFileTree({ '/var/lib/rpm/Packages': file('syft/redhat/testdata/Packages') }));

@@ -133,11 +133,11 @@ describe('rpmCataloger', () => {
     expect(packages.find((p) => p.name === 'hello')?.purl).toBe('pkg:rpm/hello@2.12.1-3.el9?arch=x86_64&epoch=1');
   });
 
-  it('selects the database files in both rpm directories only', () => {
-    for (const path of ['/var/lib/rpm/rpmdb.sqlite', '/var/lib/rpm/Packages', '/usr/lib/sysimage/rpm/Packages.db']) {
+  it('selects the database files in the rpm directories only', () => {
+    for (const path of ['/var/lib/rpm/rpmdb.sqlite', '/var/lib/rpm/Packages', '/usr/lib/sysimage/rpm/Packages.db', '/usr/share/rpm/Packages']) {
       expect(rpmCataloger.selects(path)).toBe(true);
     }
-    for (const path of ['/var/lib/rpm/Name', '/var/lib/rpm/rpmdb.sqlite-wal', '/usr/share/rpm/Packages', '/var/lib/rpm/x/Packages']) {
+    for (const path of ['/var/lib/rpm/Name', '/var/lib/rpm/rpmdb.sqlite-wal', '/usr/share/rpm/Name', '/var/lib/rpm/x/Packages']) {
       expect(rpmCataloger.selects(path)).toBe(false);
     }
   });

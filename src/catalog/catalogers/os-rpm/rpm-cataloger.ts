@@ -20,7 +20,8 @@ import { parseRpmHeader, type RpmHeader } from './rpm-header.js';
 import { rpmPurlNamespace } from './rpm-purl-namespace.js';
 import { rpmVersionString, toRpmPackage, type RpmPackage } from './rpm-package.js';
 
-const DB_DIRS = ['/var/lib/rpm/', '/usr/lib/sysimage/rpm/'] as const;
+/** /usr/share/rpm is where some older images keep it (syft looks there too). */
+const DB_DIRS = ['/var/lib/rpm/', '/usr/lib/sysimage/rpm/', '/usr/share/rpm/'] as const;
 const DB_FILES = ['rpmdb.sqlite', 'Packages.db', 'Packages'] as const;
 type DbFormat = 'sqlite' | 'ndb' | 'bdb';
 const FORMAT: Readonly<Record<(typeof DB_FILES)[number], DbFormat>> = {
