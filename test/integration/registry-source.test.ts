@@ -15,6 +15,9 @@ import type { RegistryImageOptions } from '../../src/image/sources/registry.js';
 import { startBasicAuthRegistry, startTokenAuthRegistry } from './support/auth-registry.js';
 import type { AuthRegistry } from './support/auth-registry.js';
 import { describeWithServices } from './support/integration-facts.js';
+
+// Debian's /etc/os-release is a symlink to /usr/lib/os-release: keep both ends.
+const WANTED = new Set(['/etc/os-release', '/usr/lib/os-release', '/var/lib/dpkg/status']);
 import type { FixtureImage } from './support/integration-facts.js';
 import { runCommand } from './support/run-command.js';
 
@@ -35,7 +38,7 @@ describeWithServices('registry source against real registries', (facts) => {
   async function expectFixtureContent(ref: string, options: RegistryImageOptions): Promise<void> {
     const source = await openRegistryImage(ref, options);
     try {
-      const { tree, metadata } = await readImage(source, { selects: (p) => p === '/etc/os-release' || p === '/var/lib/dpkg/status' });
+      const { tree, metadata } = await readImage(source, { selects: (p) => WANTED.has(p) });
       expect((await tree.read('/etc/os-release', 64 * 1024)).toString('utf8')).toBe(image.osRelease);
       expect(tree.get('/var/lib/dpkg/status')).toBeDefined();
       expect(metadata.layers.map((l) => l.diffId)).toEqual(image.inspect.layers);
