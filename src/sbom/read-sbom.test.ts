@@ -107,6 +107,7 @@ describe('readSbom on other producers’ documents', () => {
       { path: '/lib/apk/db/installed', layer: 'sha256:d4fc045c9e3a848011de66f34b81f052d4f2c15a17bb196d637e526349601820' },
     ]);
     expect(got.get('pkg:npm/%40babel/core@7.23.0')?.licenses).toEqual(['Custom license text']);
+    expect(got.get('pkg:maven/org.apache.logging.log4j/log4j-core@2.17.1')?.scope).toBe('dev');
     expect(inv.distro).toMatchObject({ id: 'alpine', versionId: '3.19.0', prettyName: 'Alpine Linux v3.19' });
     expect(inv.image).toMatchObject({
       configDigest: 'sha256:c5b1261d6d3e43071626931fc004f70149baeba2c8ec672bd4f27761f8e1ad6b',

@@ -21,6 +21,7 @@ export interface CycloneDxComponent {
   group?: string | undefined;
   description?: string | undefined;
   purl?: string | undefined;
+  scope?: string | undefined;
   'bom-ref'?: string | undefined;
   licenses?: z.infer<typeof license>[] | undefined;
   properties?: z.infer<typeof property>[] | undefined;
@@ -36,6 +37,7 @@ export const cycloneDxComponent: z.ZodType<CycloneDxComponent> = z.lazy(() =>
     group: text.optional(),
     description: text.optional(),
     purl: text.optional(),
+    scope: text.optional(),
     'bom-ref': text.optional(),
     licenses: z.array(license).max(10_000).optional(),
     properties: z.array(property).max(100_000).optional(),

@@ -52,7 +52,7 @@ export function fromCycloneDx(doc: CycloneDxDocument): SbomContent {
         arch: first(props, PROP.arch),
         distro: first(props, PROP.distro),
         source: sourceOf(props),
-        scope: first(props, PROP.scope),
+        scope: first(props, PROP.scope) ?? scopeOfComponent(component.scope),
         confidence: first(props, PROP.confidence),
         locations: locationsOf(props),
         metadata: prefixed(props, PROP.metadataPrefix),
@@ -78,6 +78,20 @@ export function fromCycloneDx(doc: CycloneDxDocument): SbomContent {
   const root = doc.metadata?.component;
   const image = root?.type === 'container' ? imageOf(root, warn) : undefined;
   return { reader: READER, packages, relationships, image, distro, warnings };
+}
+
+/** CycloneDX scope of a component from another tool: "excluded" marks non-runtime (dev/test) use. */
+function scopeOfComponent(scope: string | undefined): string | undefined {
+  switch (scope) {
+    case 'required':
+      return 'prod';
+    case 'optional':
+      return 'optional';
+    case 'excluded':
+      return 'dev';
+    default:
+      return undefined;
+  }
 }
 
 function madeByBulkhead(doc: CycloneDxDocument): boolean {

@@ -139,6 +139,16 @@ describe('toCycloneDx', () => {
     expect(props(byName('@types/node'), 'bulkhead:scope')).toEqual(['dev']);
   });
 
+  it('maps dependency scope onto CycloneDX scope: dev is excluded from the runtime', () => {
+    const scopes = (name: string): string | undefined => (byName(name) as Component & { scope?: string }).scope;
+    expect([scopes('@types/node'), scopes('express'), scopes('fsevents'), scopes('libc6')]).toEqual([
+      'excluded',
+      'required',
+      'optional',
+      undefined,
+    ]);
+  });
+
   it('writes SPDX ids as ids, expressions as one expression and other strings as names', () => {
     expect(byName('zlib1g').licenses).toEqual([{ license: { id: 'Zlib' } }]);
     expect(byName('libc6').licenses).toEqual([

@@ -9,7 +9,7 @@ import { Enums, Models, Serialize, Spec } from '@cyclonedx/cyclonedx-library';
 import type { Distro } from '../../domain/distro.js';
 import type { ImageMetadata } from '../../domain/image.js';
 import type { Inventory } from '../../domain/inventory.js';
-import type { Package } from '../../domain/package.js';
+import type { DependencyScope, Package } from '../../domain/package.js';
 import { imageSubject } from '../image-subject.js';
 import { parseSpdxExpression } from '../spdx-license-expression.js';
 import { PROP } from './property-names.js';
@@ -89,12 +89,21 @@ function packageComponent(pkg: Package, layers: ReadonlyMap<string, { readonly c
     {
       bomRef: pkg.id,
       version: pkg.version || undefined,
+      scope: pkg.scope === undefined ? undefined : COMPONENT_SCOPE[pkg.scope],
       purl: pkg.purl || undefined,
       licenses: new Models.LicenseRepository(licenseChoice(pkg.licenses)),
       properties: properties(props),
     },
   );
 }
+
+/** Dev dependencies are CycloneDX's "excluded" (not part of the runtime); peers have no counterpart. */
+const COMPONENT_SCOPE: Record<DependencyScope, Enums.ComponentScope | undefined> = {
+  prod: Enums.ComponentScope.Required,
+  optional: Enums.ComponentScope.Optional,
+  dev: Enums.ComponentScope.Excluded,
+  peer: undefined,
+};
 
 /**
  * CycloneDX allows either a list of id/name licenses or exactly one
