@@ -77,6 +77,12 @@ describe('apkCataloger on an Alpine 3.19 database', () => {
     expect(packages).toHaveLength(1);
   });
 
+  it('records the layer that wrote the database', async () => {
+    const tree = memoryFileTree({ '/lib/apk/db/installed': 'P:musl\nV:1.2.5-r0\n' }, { layer: 'sha256:feed' });
+    const { packages } = await runCataloger(apkCataloger, tree);
+    expect(packages[0]?.locations).toEqual([{ path: '/lib/apk/db/installed', layer: 'sha256:feed' }]);
+  });
+
   it('warns about a corrupt block and keeps the rest', async () => {
     const tree = memoryFileTree({
       '/lib/apk/db/installed': 'this is a corrupt db\n\nP:musl\nV:1.2.5-r0\n\nP:no-version\nA:x86_64\n',

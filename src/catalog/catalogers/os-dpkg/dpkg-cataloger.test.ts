@@ -126,6 +126,12 @@ describe('dpkgCataloger status handling', () => {
     expect(warnings[0]?.path).toBe('/var/lib/dpkg/status');
   });
 
+  it('records the layer that wrote the status file', async () => {
+    const tree = memoryFileTree({ '/var/lib/dpkg/status': paragraph('x', 'install ok installed') }, { layer: 'sha256:feed' });
+    const { packages } = await runCataloger(dpkgCataloger, tree);
+    expect(packages[0]?.locations).toEqual([{ path: '/var/lib/dpkg/status', layer: 'sha256:feed' }]);
+  });
+
   it('falls back to the debian namespace without a distro qualifier when no release file exists', async () => {
     const { packages } = await runCataloger(dpkgCataloger, memoryFileTree({ '/var/lib/dpkg/status': paragraph('x', 'install ok installed') }));
     expect(packages[0]?.purl).toBe('pkg:deb/debian/x@1.0-1?arch=amd64');
