@@ -326,6 +326,36 @@ describe('openRegistryImage: authentication', () => {
     }
   });
 
+  it('trades a Docker config identity token for an access token (OAuth2 refresh_token grant)', async () => {
+    publish(registry, image, 'latest');
+    const forms: Record<string, string>[] = [];
+    registry.before = (req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      if (url.pathname === '/oauth/token' && req.method === 'POST') {
+        let body = '';
+        req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        req.on('end', () => {
+          forms.push(Object.fromEntries(new URLSearchParams(body)));
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: 'oauth-access', expires_in: 300 }));
+        });
+        return true;
+      }
+      if (req.headers.authorization === 'Bearer oauth-access') return false;
+      res.writeHead(401, { 'www-authenticate': `Bearer realm="${registry.url}/oauth/token",service="fake-registry"` }).end();
+      return true;
+    };
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'bulkhead-dockercfg-'));
+    try {
+      const configPath = path.join(dir, 'config.json');
+      writeFileSync(configPath, JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from('<token>:').toString('base64'), identitytoken: 'refresh-me' } } }));
+      const source = await openRegistryImage(`${registry.host}/team/app`, { ...insecure, dockerConfigPath: configPath });
+      expect((await source.metadata()).configDigest).toBe(image.configDigest);
+      expect(forms[0]).toMatchObject({ grant_type: 'refresh_token', refresh_token: 'refresh-me', service: 'fake-registry', scope: 'repository:team/app:pull' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('does not forward credentials when a blob redirects to another host', async () => {
     publish(registry, image, 'latest');
     const cdnRequests: (string | undefined)[] = [];
