@@ -39,19 +39,19 @@ describe('deb scheme, against vectors captured from dpkg', () => {
 });
 
 const hasDpkg = spawnSync('dpkg', ['--version']).status === 0;
+// Dpkg::Version (libdpkg-perl) is dpkg's own Perl implementation and runs thousands of pairs in
+// one process; it is optional, the dpkg binary is not.
 const hasDpkgPerl = spawnSync('perl', ['-MDpkg::Version', '-e', '1']).status === 0;
-if ((!hasDpkg || !hasDpkgPerl) && process.env.CI === 'true') {
-  throw new Error('dpkg and libdpkg-perl are required in CI for the differential test');
-}
+if (!hasDpkg && process.env.CI === 'true') throw new Error('dpkg is required in CI for the differential test');
 
 const part = (chars: string, max: number) => fc.stringMatching(new RegExp(`^[${chars}]{0,${max}}$`));
 const debVersion = fc
   .tuple(fc.option(fc.nat(3)), fc.nat(20), part('0-9a-zA-Z.+~', 6), fc.option(part('0-9a-zA-Z.+~', 5).filter((r) => r !== '')))
   .map(([e, n, rest, rev]) => `${e === null ? '' : `${e}:`}${n}${rest}${rev === null ? '' : `-${rev}`}`);
 
-describe.skipIf(!hasDpkg || !hasDpkgPerl)('deb scheme, differential against dpkg live', () => {
-  it('agrees with dpkg --compare-versions on 150 generated pairs', () => {
-    const pairs = fc.sample(fc.tuple(debVersion, debVersion), { numRuns: 150, seed: 7 });
+describe.skipIf(!hasDpkg)('deb scheme, differential against dpkg live', () => {
+  it('agrees with dpkg --compare-versions on 300 generated pairs', () => {
+    const pairs = fc.sample(fc.tuple(debVersion, debVersion), { numRuns: 300, seed: 7 });
     // dpkg has no batch mode: one bash process loops over the pairs.
     const out = execFileSync(
       'bash',
@@ -65,7 +65,7 @@ describe.skipIf(!hasDpkg || !hasDpkgPerl)('deb scheme, differential against dpkg
     pairs.forEach(([a, b], i) => expect(deb.compareLoose(a, b), `${a} vs ${b}`).toBe(Number(out[i])));
   }, 60_000);
 
-  it("agrees with dpkg's Dpkg::Version on 3000 generated pairs in one perl process", () => {
+  it.skipIf(!hasDpkgPerl)("agrees with dpkg's Dpkg::Version on 3000 generated pairs in one perl process", () => {
     const pairs = fc.sample(fc.tuple(debVersion, debVersion), { numRuns: 3000, seed: 4242 });
     const out = execFileSync(
       'perl',
