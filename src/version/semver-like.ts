@@ -16,7 +16,8 @@ interface SemverLike {
 }
 
 function parseSemverLike(input: string, maxComponents: number): SemverLike {
-  const s = input.startsWith('v') ? input.slice(1) : input;
+  const trimmed = input.trim();
+  const s = trimmed.startsWith('v') ? trimmed.slice(1) : trimmed;
   const components: string[] = [];
   let current = '';
   let i = 0;
