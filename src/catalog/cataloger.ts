@@ -38,6 +38,16 @@ export interface CatalogContext {
   warn(message: string, path?: string): void;
 }
 
+/**
+ * Content sniffing for catalogers that cannot choose by path alone (compiled
+ * binaries): paths it `selects` have their first SNIFF_BYTES looked at while
+ * streaming, and only files `keep` accepts are buffered whole.
+ */
+export interface Sniffer {
+  selects(path: string): boolean;
+  keep(head: Buffer, path: string): boolean;
+}
+
 export interface Cataloger {
   /** Stable id shown in reports: 'os/dpkg', 'lang/npm-lock'. */
   readonly name: string;
@@ -48,5 +58,7 @@ export interface Cataloger {
   readonly reads: readonly string[];
   /** Pure, no I/O: whether the streamer must keep this absolute path's content. */
   selects(path: string): boolean;
+  /** Optional: paths decided by their first bytes instead (see Sniffer). */
+  readonly sniff?: Sniffer;
   catalog(ctx: CatalogContext): Promise<CatalogResult>;
 }

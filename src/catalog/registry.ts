@@ -23,6 +23,13 @@ import { composerInstalledCataloger, composerLockCataloger } from './catalogers/
 import { cargoLockCataloger } from './catalogers/lang-rust-cargo-lock/index.js';
 import { dotnetDepsJsonCataloger } from './catalogers/lang-dotnet-deps-json/index.js';
 import { dotnetPackagesLockCataloger } from './catalogers/lang-dotnet-packages-lock/index.js';
+import { goBinaryCataloger } from './catalogers/lang-go-binary/index.js';
+import { goModCataloger } from './catalogers/lang-go-mod/index.js';
+import { javaArchiveCataloger } from './catalogers/lang-java-archive/index.js';
+import { pomCataloger } from './catalogers/lang-java-pom/index.js';
+import { gradleLockfileCataloger } from './catalogers/lang-java-gradle-lockfile/index.js';
+import { rustAuditableCataloger } from './catalogers/lang-rust-auditable/index.js';
+import { binaryRuntimesCataloger } from './catalogers/binary-runtimes/index.js';
 
 /** OS catalogers first: later stages treat what they own as claimed. */
 export const CATALOGERS: readonly Cataloger[] = [
@@ -45,6 +52,13 @@ export const CATALOGERS: readonly Cataloger[] = [
   cargoLockCataloger,
   dotnetDepsJsonCataloger,
   dotnetPackagesLockCataloger,
+  goBinaryCataloger,
+  goModCataloger,
+  javaArchiveCataloger,
+  pomCataloger,
+  gradleLockfileCataloger,
+  rustAuditableCataloger,
+  binaryRuntimesCataloger,
 ];
 
 function matches(cataloger: Cataloger, term: string): boolean {

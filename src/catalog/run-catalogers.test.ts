@@ -48,6 +48,7 @@ describe('runCatalogers', () => {
         '/pkgs/b.txt': 'b@2.0.0',
         '/pkgs/bad.txt': { content: '!oops', layer: 'sha256:l2' },
         '/pkgs/link.txt': { type: 'symlink', linkTarget: 'a.txt' },
+        '/pkgs/ext.txt': { type: 'symlink', linkTarget: '/other/c.txt' },
         '/other/c.txt': 'c@1.0.0',
       },
       { layer: 'sha256:l1' },
@@ -55,8 +56,12 @@ describe('runCatalogers', () => {
     const first = await runCatalogers(tree, [lineCataloger], { maxFileBytes: 1024 });
     const again = await runCatalogers(tree, [lineCataloger], { maxFileBytes: 1024 });
     expect(first.packages.map((p) => p.id)).toEqual(again.packages.map((p) => p.id));
-    // a.txt is reached twice (directly and through the symlink): two locations, two distinct ids.
-    expect(first.packages.map((p) => `${p.name}@${p.version}`).sort()).toEqual(['a@1.0.0', 'a@1.0.0', 'b@2.0.0']);
+    // A link to a selected file is not read twice; a link to a file outside the selection is read through the link.
+    expect(first.packages.map((p) => `${p.name}@${p.version} ${p.locations[0]?.path}`).sort()).toEqual([
+      'a@1.0.0 /pkgs/a.txt',
+      'b@2.0.0 /pkgs/b.txt',
+      'c@1.0.0 /pkgs/ext.txt',
+    ]);
     expect(new Set(first.packages.map((p) => p.id)).size).toBe(3);
     expect(first.packages.every((p) => p.foundBy === 'test/lines')).toBe(true);
     expect(first.relationships).toHaveLength(1);

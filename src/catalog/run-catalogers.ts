@@ -8,6 +8,7 @@ import type { Distro } from '../domain/distro.js';
 import type { ScanWarning, CatalogerRun } from '../domain/inventory.js';
 import type { Package, Relationship } from '../domain/package.js';
 import type { FileEntry, FileTree } from '../image/file-tree.js';
+import { SNIFF_BYTES } from '../image/layer-reader.js';
 import type { Cataloger } from './cataloger.js';
 
 export interface CatalogOutcome {
@@ -35,10 +36,14 @@ export function selectFiles(
   const selected = new Map<Cataloger, FileEntry[]>(catalogers.map((c) => [c, []]));
   for (const entry of candidates) {
     if (entry.type === 'dir' || entry.type === 'other') continue;
+    const target = entry.type === 'file' ? entry : tree.get(entry.path);
+    if (target?.type !== 'file') continue;
     for (const cataloger of catalogers) {
-      if (!cataloger.selects(entry.path)) continue;
-      const target = entry.type === 'file' ? entry : tree.get(entry.path);
-      if (target?.type === 'file') selected.get(cataloger)?.push({ ...target, path: entry.path });
+      if (!wants(cataloger, entry.path, tree)) continue;
+      // A link to a file the cataloger reads anyway would report the same package twice.
+      const realPath = entry.type === 'file' ? entry.path : tree.resolve(entry.path);
+      if (realPath !== entry.path && realPath !== undefined && wants(cataloger, realPath, tree)) continue;
+      selected.get(cataloger)?.push({ ...target, path: entry.path });
     }
   }
   for (const files of selected.values()) files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -60,7 +65,7 @@ export async function runCatalogers(
   let index = 0;
   for (const cataloger of catalogers) {
     options.onCataloger?.(cataloger.name, index++, catalogers.length);
-    const files = selected.get(cataloger) ?? [];
+    const files = await keepSniffed(tree, cataloger, selected.get(cataloger) ?? [], options.maxFileBytes);
     if (files.length === 0) {
       runs.push({ name: cataloger.name, version: cataloger.version, packages: 0, files: 0 });
       continue;
@@ -92,6 +97,26 @@ export async function runCatalogers(
     runs.push({ name: cataloger.name, version: cataloger.version, packages: result.packages.length, files: files.length });
   }
   return { packages, relationships, runs, warnings };
+}
+
+function wants(cataloger: Cataloger, path: string, tree: FileTree): boolean {
+  return cataloger.selects(path) || (cataloger.sniff?.selects(path) === true && tree.readable(path));
+}
+
+/** Drops the files that were kept for another cataloger's sniffer but that this one's would not keep. */
+export async function keepSniffed(tree: FileTree, cataloger: Cataloger, files: FileEntry[], maxBytes: number): Promise<FileEntry[]> {
+  const sniff = cataloger.sniff;
+  if (!sniff) return files;
+  const kept: FileEntry[] = [];
+  for (const file of files) {
+    if (cataloger.selects(file.path)) {
+      kept.push(file);
+      continue;
+    }
+    const content = await tree.read(file.path, maxBytes).catch(() => undefined);
+    if (content && sniff.keep(content.subarray(0, SNIFF_BYTES), file.path)) kept.push(file);
+  }
+  return kept;
 }
 
 /** Short, stable id from the package's identity; collisions get a counter. */

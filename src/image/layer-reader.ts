@@ -13,7 +13,7 @@ import { parseDigest } from './digest.js';
 import type { LayerBlob } from './image-source.js';
 import type { ReadLimits } from './limits.js';
 import { streamByteSource } from './tar/byte-source.js';
-import { readTar } from './tar/tar-reader.js';
+import { readTar, type TarMember } from './tar/tar-reader.js';
 import type { TarEntry } from './tar/tar-reader.js';
 
 export interface LayerRecord {
@@ -38,8 +38,13 @@ export interface BufferBudget {
   used: number;
 }
 
+/** How many leading bytes a sniff predicate sees. */
+export const SNIFF_BYTES = 16 * 1024;
+
 export interface LayerReadOptions {
   selects(path: string): boolean;
+  /** For paths not selected outright: a predicate over the file's first SNIFF_BYTES deciding whether to keep it. */
+  sniff?(path: string): ((head: Buffer) => boolean) | undefined;
   readonly limits: ReadLimits;
   readonly budget: BufferBudget;
   warn(warning: ScanWarning): void;
@@ -54,6 +59,35 @@ function layerName(blob: LayerBlob): string {
   const id = blob.diffId ?? blob.digest;
   const at = blob.index !== undefined ? `layer ${blob.index}` : 'layer';
   return id ? `${at} (${id})` : at;
+}
+
+/** Reads a member's head, asks `keep`, then buffers the rest or lets it stream past. */
+async function sniffBody(member: TarMember, size: number, keep: (head: Buffer) => boolean): Promise<Buffer | undefined> {
+  const headLength = Math.min(SNIFF_BYTES, size);
+  const head = Buffer.allocUnsafe(headLength);
+  let whole: Buffer | undefined;
+  let at = 0;
+  let verdict: boolean | undefined = headLength === 0 ? keep(head) : undefined;
+  if (verdict) whole = Buffer.alloc(0);
+  await member.pipe((piece) => {
+    if (verdict === false) return;
+    if (verdict === undefined) {
+      const take = Math.min(piece.length, headLength - at);
+      piece.copy(head, at, 0, take);
+      at += take;
+      if (at < headLength) return;
+      verdict = keep(head);
+      if (!verdict) return;
+      whole = Buffer.allocUnsafe(size);
+      head.copy(whole, 0);
+      piece.copy(whole, at, take);
+      at += piece.length - take;
+      return;
+    }
+    piece.copy(whole as Buffer, at);
+    at += piece.length;
+  });
+  return verdict ? whole : undefined;
 }
 
 async function* tap(input: AsyncIterable<Buffer>, each: (chunk: Buffer) => void): AsyncIterable<Buffer> {
@@ -164,7 +198,19 @@ export async function readLayer(blob: LayerBlob, options: LayerReadOptions): Pro
         else if (options.selects(entry.path)) warn('hard link target content was not kept (target not selected)', entry.path);
         continue;
       }
-      if (entry.type !== 'file' || !options.selects(entry.path)) continue;
+      if (entry.type !== 'file') continue;
+      const keep = options.selects(entry.path) ? undefined : options.sniff?.(entry.path);
+      if (!keep && !options.selects(entry.path)) continue;
+      if (keep) {
+        // Sniffed files stay quiet when skipped: most of them are not what the sniffer wants.
+        if (entry.sparse || entry.size > limits.maxFileBytes || budget.used + entry.size > limits.maxBufferedBytes) continue;
+        const content = await sniffBody(member, entry.size, keep);
+        if (content) {
+          budget.used += content.length - (contents.get(entry.path)?.length ?? 0);
+          contents.set(entry.path, content);
+        }
+        continue;
+      }
       if (entry.sparse) {
         warn('sparse file content is not read', entry.path);
       } else if (entry.size > limits.maxFileBytes) {

@@ -18,6 +18,8 @@ import { createSquashedTree } from './squash.js';
 export interface ReadImageOptions {
   /** Pure path predicate (the union of the catalogers' selects): whose content to keep. */
   selects(path: string): boolean;
+  /** Paths decided by their first bytes (see LayerReadOptions.sniff). */
+  sniff?(path: string): ((head: Buffer) => boolean) | undefined;
   limits?: Partial<ReadLimits>;
   onProgress?(progress: ReadProgress): void;
   /** Layers read at once on random-access sources (default 2); streaming sources always read one at a time. */
@@ -83,7 +85,7 @@ export async function readImage(source: ImageSource, options: ReadImageOptions):
       applied.push(next);
     }
   };
-  const read = (blob: LayerBlob): Promise<LayerRecord> => readLayer(blob, { selects: options.selects, limits, budget, warn, onBytes });
+  const read = (blob: LayerBlob): Promise<LayerRecord> => readLayer(blob, { selects: options.selects, sniff: options.sniff, limits, budget, warn, onBytes });
 
   if (source.randomAccess) {
     const blobs: LayerBlob[] = [];

@@ -61,6 +61,11 @@ export async function inventory(target: string | Target, options: InventoryOptio
   }
 
   const selects = (p: string): boolean => distroSelects(p) || catalogers.some((c) => c.selects(p));
+  const sniffers = catalogers.flatMap((c) => (c.sniff ? [c.sniff] : []));
+  const sniff = (p: string): ((head: Buffer) => boolean) | undefined => {
+    const interested = sniffers.filter((s) => s.selects(p));
+    return interested.length === 0 ? undefined : (head) => interested.some((s) => s.keep(head, p));
+  };
   let tree: FileTree;
   let candidates: readonly FileEntry[] | undefined;
   let image: ImageMetadata | undefined;
@@ -70,7 +75,7 @@ export async function inventory(target: string | Target, options: InventoryOptio
   };
   if (parsed.kind === 'dir') {
     const dir = await openDirectory(parsed.value, limits);
-    const selection = await timed('walk', () => dir.select(selects));
+    const selection = await timed('walk', () => dir.select((p) => selects(p) || sniffers.some((s) => s.selects(p))));
     tree = dir.tree;
     candidates = selection.files;
     warnings.push(...selection.warnings);
@@ -80,6 +85,7 @@ export async function inventory(target: string | Target, options: InventoryOptio
       const read = await timed('layers', () =>
         readImage(source, {
           selects,
+          sniff,
           limits,
           onProgress: (p) => options.onProgress?.({ stage: 'layers', ...p }),
         }),

@@ -131,9 +131,15 @@ describe('goBinaryCataloger on real Go 1.19 binaries', () => {
     expect(new Set(out.packages.map((p) => p.locations[0]?.path))).toEqual(new Set(['/usr/bin/hello']));
   });
 
-  it('selects binaries in bin directories, not elsewhere', () => {
-    expect(goBinaryCataloger.selects('/go/bin/tool')).toBe(true);
-    expect(goBinaryCataloger.selects('/usr/share/doc/readme')).toBe(false);
+  it('sniffs executables in bin directories, not elsewhere, and keeps only Go ELF files', () => {
+    expect(goBinaryCataloger.sniff?.selects('/go/bin/tool')).toBe(true);
+    expect(goBinaryCataloger.sniff?.selects('/usr/share/doc/readme')).toBe(false);
+    for (const arch of ['amd64', '386', 'mips', 's390x']) {
+      expect(goBinaryCataloger.sniff?.keep(binary(arch).subarray(0, 16 * 1024), '/usr/bin/x'), arch).toBe(true);
+    }
+    // A C program from this machine's coreutils is ELF but not Go.
+    expect(goBinaryCataloger.sniff?.keep(readFileSync('/bin/ls').subarray(0, 16 * 1024), '/bin/ls')).toBe(false);
+    expect(goBinaryCataloger.sniff?.keep(Buffer.from('#!/bin/sh\n'), '/usr/bin/script')).toBe(false);
   });
 });
 

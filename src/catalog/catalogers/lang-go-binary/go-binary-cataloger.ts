@@ -2,9 +2,9 @@
  * The Go binary cataloger: modules compiled into Go executables, read from
  * the build info the linker embeds (what `go version -m` shows).
  *
- * Selection is by path only (see elf/executable-paths.ts): executables in the
- * usual bin directories and application trees. Each kept file costs a 4-byte
- * magic check unless it is ELF; binaries above 256 MB are skipped.
+ * Candidates are executables in the usual bin directories and application
+ * trees (elf/executable-paths.ts); of those, only files whose first bytes
+ * show a Go ELF (go-elf-sniff.ts) are buffered. Binaries above 256 MB are skipped.
  */
 import { BadInputError } from '../../../domain/errors.js';
 import type { CatalogContext, CatalogResult, Cataloger, PackageDraft, RelationshipDraft } from '../../cataloger.js';
@@ -12,6 +12,7 @@ import { isExecutableCandidatePath } from '../../elf/executable-paths.js';
 import { readCandidateElf } from '../../elf/read-candidate-elf.js';
 import { locationOf } from '../lang-shared/location-of.js';
 import { readGoBuildInfo } from './build-info.js';
+import { looksLikeGoElf } from './go-elf-sniff.js';
 import { goBinaryPackages } from './go-binary-packages.js';
 
 const NAME = 'lang/go-binary';
@@ -21,7 +22,8 @@ export const goBinaryCataloger: Cataloger = {
   version: 1,
   ecosystems: ['go'],
   reads: ['ELF executables in bin directories (/usr/bin/*, /usr/local/bin/*, /go/bin/*, …) and under /app, /opt, /usr/libexec'],
-  selects: isExecutableCandidatePath,
+  selects: () => false,
+  sniff: { selects: isExecutableCandidatePath, keep: looksLikeGoElf },
   async catalog(ctx: CatalogContext): Promise<CatalogResult> {
     const packages: PackageDraft[] = [];
     const relationships: RelationshipDraft[] = [];

@@ -3,7 +3,11 @@
  * the `.dep-v0` section cargo-auditable embeds, with depends-on edges from the
  * recorded dependency indexes. Build-only crates (build scripts, proc macros)
  * are not in the binary's code: they get scope 'dev' and metadata
- * dependencyKind 'build'. File selection is shared with lang/go-binary.
+ * dependencyKind 'build'.
+ *
+ * A Rust binary shows no marker in its first bytes, so every ELF candidate
+ * outside the distro's own bin directories is buffered (those are the
+ * package database's, and distros do not build with cargo-auditable).
  */
 import { BadInputError } from '../../../domain/errors.js';
 import { formatPurl } from '../../../domain/purl.js';
@@ -14,13 +18,19 @@ import { locationOf } from '../lang-shared/location-of.js';
 import { readDepV0 } from './dep-v0.js';
 
 const NAME = 'lang/rust-auditable';
+const DISTRO_BIN = /^\/(?:usr\/)?s?bin\/|^\/usr\/libexec\//;
+const ELF_MAGIC = Buffer.from([0x7f, 0x45, 0x4c, 0x46]);
 
 export const rustAuditableCataloger: Cataloger = {
   name: NAME,
   version: 1,
   ecosystems: ['cargo'],
-  reads: ['ELF executables in bin directories and under /app, /opt, /usr/libexec (the .dep-v0 section)'],
-  selects: isExecutableCandidatePath,
+  reads: ['ELF executables in /usr/local/bin, /opt, /app, ~/.cargo/bin and other non-distro bin directories (the .dep-v0 section)'],
+  selects: () => false,
+  sniff: {
+    selects: (path) => isExecutableCandidatePath(path) && !DISTRO_BIN.test(path),
+    keep: (head) => head.subarray(0, 4).equals(ELF_MAGIC),
+  },
   async catalog(ctx: CatalogContext): Promise<CatalogResult> {
     const packages: PackageDraft[] = [];
     const relationships: RelationshipDraft[] = [];

@@ -1,10 +1,10 @@
 /**
- * Runs one cataloger over a FileTree the way the catalog runner does: the
- * selected files are those whose path `selects` keeps, and warnings are
- * collected instead of failing the scan.
+ * Runs one cataloger over a FileTree the way the catalog runner does (its
+ * own file selection and sniffing), returning the drafts and the warnings.
  */
 import type { CatalogResult, Cataloger } from '../../cataloger.js';
 import type { FileTree } from '../../../image/file-tree.js';
+import { keepSniffed, selectFiles } from '../../run-catalogers.js';
 
 export interface CatalogerRunOutput extends CatalogResult {
   readonly warnings: readonly { readonly message: string; readonly path?: string }[];
@@ -15,9 +15,8 @@ export async function runCataloger(
   tree: FileTree,
   maxFileBytes = 64 * 1024 * 1024,
 ): Promise<CatalogerRunOutput> {
-  const files = [...tree.entries()]
-    .filter((e) => e.type !== 'dir' && cataloger.selects(e.path))
-    .sort((a, b) => a.path.localeCompare(b.path));
+  const selected = selectFiles(tree, [cataloger]).get(cataloger) ?? [];
+  const files = await keepSniffed(tree, cataloger, selected, maxFileBytes);
   const warnings: { message: string; path?: string }[] = [];
   const result = await cataloger.catalog({
     tree,
