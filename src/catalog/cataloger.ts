@@ -12,6 +12,13 @@ import type { FileEntry, FileTree } from '../image/file-tree.js';
 export type PackageDraft = Omit<Package, 'id' | 'foundBy'> & {
   /** Cataloger-local key, used only to express relationships between drafts. */
   readonly key?: string;
+  /**
+   * Absolute paths the package installed (OS package databases record them).
+   * The runner uses them to find the layer that introduced the package and to
+   * mark language packages and runtime binaries the OS package owns; they are
+   * not kept in the inventory.
+   */
+  readonly files?: readonly string[];
 };
 
 export interface RelationshipDraft {

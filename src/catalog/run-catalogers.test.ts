@@ -76,4 +76,59 @@ describe('runCatalogers', () => {
     expect(outcome.warnings[0]?.message).toBe('cataloger failed: boom');
     expect(outcome.warnings[0]?.source).toBe('test/failing');
   });
+
+  it('names the earliest layer holding an OS package\'s files and lets OS packages claim what they installed', async () => {
+    const osCataloger: Cataloger = {
+      name: 'test/os',
+      version: 1,
+      ecosystems: ['deb'],
+      reads: ['/db'],
+      selects: (p) => p === '/db',
+      async catalog() {
+        return {
+          packages: [
+            {
+              ecosystem: 'deb' as const,
+              name: 'python3-yaml',
+              version: '6.0-3',
+              purl: 'pkg:deb/debian/python3-yaml@6.0-3',
+              licenses: [],
+              locations: [{ path: '/db', layer: 'sha256:l3' }],
+              files: ['/usr/lib/python3/dist-packages/PyYAML-6.0.dist-info/METADATA', '/usr/lib/libyaml.so', '/usr/lib/python3'],
+            },
+          ],
+        };
+      },
+    };
+    const found = (ecosystem: 'pypi' | 'binary', name: string, path: string): Cataloger => ({
+      name: `test/${name}`,
+      version: 1,
+      ecosystems: [ecosystem],
+      reads: [path],
+      selects: (p) => p === path,
+      async catalog() {
+        return { packages: [{ ecosystem, name, version: '6.0', purl: `pkg:generic/${name}@6.0`, licenses: [], locations: [{ path }] }] };
+      },
+    });
+    const tree = memoryFileTree({
+      '/db': { content: 'x', layer: 'sha256:l3' },
+      '/usr/lib/python3/dist-packages/PyYAML-6.0.dist-info/METADATA': { content: 'Name: PyYAML', layer: 'sha256:l2' },
+      '/usr/lib/libyaml.so': { content: 'ELF', layer: 'sha256:l3' },
+      '/usr/lib/python3': { type: 'dir', layer: 'sha256:l1' },
+      '/opt/libyaml.so': { content: 'ELF', layer: 'sha256:l3' },
+    });
+    const outcome = await runCatalogers(
+      tree,
+      [osCataloger, found('pypi', 'PyYAML', '/usr/lib/python3/dist-packages/PyYAML-6.0.dist-info/METADATA'), found('binary', 'libyaml', '/usr/lib/libyaml.so'), found('binary', 'libyaml-copy', '/opt/libyaml.so')],
+      { maxFileBytes: 1024, layers: ['sha256:l1', 'sha256:l2', 'sha256:l3'] },
+    );
+    const os = outcome.packages.find((p) => p.name === 'python3-yaml');
+    // Directories are shared between packages and say nothing about when one arrived.
+    expect(os?.locations[0]).toEqual({ path: '/db', layer: 'sha256:l2' });
+    expect(outcome.packages.map((p) => p.name).sort()).toEqual(['PyYAML', 'libyaml-copy', 'python3-yaml']);
+    const pypi = outcome.packages.find((p) => p.name === 'PyYAML');
+    expect(outcome.relationships).toEqual([{ from: os?.id, to: pypi?.id, type: 'owns' }]);
+    expect(outcome.runs.find((r) => r.name === 'test/libyaml')?.packages).toBe(0);
+    expect(outcome.runs.find((r) => r.name === 'test/libyaml-copy')?.packages).toBe(1);
+  });
 });

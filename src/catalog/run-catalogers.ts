@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Distro } from '../domain/distro.js';
+import { OS_ECOSYSTEMS } from '../domain/ecosystem.js';
 import type { ScanWarning, CatalogerRun } from '../domain/inventory.js';
 import type { Package, Relationship } from '../domain/package.js';
 import type { FileEntry, FileTree } from '../image/file-tree.js';
@@ -19,6 +20,8 @@ export interface CatalogOutcome {
 }
 
 export interface RunOptions {
+  /** diffIds of the image's layers, base first: lets owned files name the layer that introduced a package. */
+  readonly layers?: readonly string[];
   /** Entries to offer the catalogers' selects(); default every entry of the tree. */
   readonly candidates?: Iterable<FileEntry>;
   readonly distro?: Distro;
@@ -60,6 +63,8 @@ export async function runCatalogers(
   const runs: CatalogerRun[] = [];
   const warnings: ScanWarning[] = [];
   const usedIds = new Set<string>();
+  const owned = new Map<string, string>();
+  const layerIndex = new Map((options.layers ?? []).map((diffId, i) => [diffId, i]));
   const selected = selectFiles(tree, catalogers, options.candidates);
 
   let index = 0;
@@ -84,10 +89,16 @@ export async function runCatalogers(
     }
     const idByKey = new Map<string, string>();
     for (const draft of result.packages) {
-      const { key, ...rest } = draft;
+      const { key, files, ...rest } = draft;
       const id = uniqueId(`${rest.purl}|${rest.locations[0]?.path ?? ''}`, usedIds);
       if (key !== undefined) idByKey.set(key, id);
-      packages.push({ ...rest, id, foundBy: cataloger.name });
+      const introducedBy = files ? introducingLayer(tree, files, layerIndex) : undefined;
+      const locations = introducedBy && rest.locations[0] ? [{ ...rest.locations[0], layer: introducedBy }, ...rest.locations.slice(1)] : rest.locations;
+      for (const file of files ?? []) {
+        const canonical = tree.resolve(file) ?? file;
+        if (!owned.has(canonical)) owned.set(canonical, id);
+      }
+      packages.push({ ...rest, locations, id, foundBy: cataloger.name });
     }
     for (const rel of result.relationships ?? []) {
       const from = idByKey.get(rel.from);
@@ -96,7 +107,60 @@ export async function runCatalogers(
     }
     runs.push({ name: cataloger.name, version: cataloger.version, packages: result.packages.length, files: files.length });
   }
-  return { packages, relationships, runs, warnings };
+  return claimOwned(tree, packages, relationships, runs, warnings, owned);
+}
+
+/**
+ * Packages found inside what an OS package installed: a runtime binary the
+ * package database knows is dropped (the OS package already reports it); a
+ * language package (Debian's python3-yaml dist-info) stays, with an 'owns'
+ * edge from the OS package, so matching can skip it and it is not matched
+ * against two advisory sources.
+ */
+function claimOwned(
+  tree: FileTree,
+  packages: Package[],
+  relationships: Relationship[],
+  runs: CatalogerRun[],
+  warnings: ScanWarning[],
+  owned: ReadonlyMap<string, string>,
+): CatalogOutcome {
+  if (owned.size === 0) return { packages, relationships, runs, warnings };
+  const dropped = new Set<string>();
+  for (const pkg of packages) {
+    if (OS_ECOSYSTEMS.has(pkg.ecosystem)) continue;
+    const owner = pkg.locations.map((l) => owned.get(tree.resolve(l.path) ?? l.path)).find((o) => o !== undefined);
+    if (owner === undefined) continue;
+    if (pkg.ecosystem === 'binary') dropped.add(pkg.id);
+    else relationships.push({ from: owner, to: pkg.id, type: 'owns' });
+  }
+  if (dropped.size === 0) return { packages, relationships, runs, warnings };
+  return {
+    packages: packages.filter((p) => !dropped.has(p.id)),
+    relationships: relationships.filter((r) => !dropped.has(r.from) && !dropped.has(r.to)),
+    runs: runs.map((r) => ({ ...r, packages: r.packages - packages.filter((p) => p.foundBy === r.name && dropped.has(p.id)).length })),
+    warnings,
+  };
+}
+
+/**
+ * The earliest layer holding one of the package's files: an install or
+ * upgrade rewrites all of them, while a later layer may touch only a few
+ * (a config edit), so the minimum is the layer that brought this version in.
+ */
+function introducingLayer(tree: FileTree, files: readonly string[], layerIndex: ReadonlyMap<string, number>): string | undefined {
+  let best: string | undefined;
+  let bestIndex = Infinity;
+  for (const file of files) {
+    const entry = tree.lstat(file);
+    if (!entry?.layer || entry.type === 'dir') continue;
+    const index = layerIndex.get(entry.layer) ?? Infinity;
+    if (best === undefined || index < bestIndex) {
+      best = entry.layer;
+      bestIndex = index;
+    }
+  }
+  return best;
 }
 
 function wants(cataloger: Cataloger, path: string, tree: FileTree): boolean {

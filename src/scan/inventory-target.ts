@@ -102,6 +102,7 @@ export async function inventory(target: string | Target, options: InventoryOptio
   const outcome = await timed('catalog', () =>
     runCatalogers(tree, catalogers, {
       candidates,
+      layers: image?.layers.map((l) => l.diffId),
       distro,
       maxFileBytes: limits.maxFileBytes,
       onCataloger: (cataloger, index, total) => options.onProgress?.({ stage: 'catalog', cataloger, index, total }),

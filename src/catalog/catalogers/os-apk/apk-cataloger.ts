@@ -50,7 +50,10 @@ export const apkCataloger: Cataloger = {
       }
       const location: PackageLocation = file.layer === undefined ? { path: file.path } : { path: file.path, layer: file.layer };
       const keyOf = (index: number): string => `${file.path}#${index}`;
-      database.entries.forEach((entry, index) => packages.push(toDraft(entry, keyOf(index), distro, location)));
+      database.entries.forEach((entry, index) => {
+        const draft = toDraft(entry, keyOf(index), distro, location);
+        packages.push(entry.files.length > 0 ? { ...draft, files: entry.files } : draft);
+      });
       relationships.push(...dependencyEdges(database.entries, keyOf));
     }
     return { packages, relationships };

@@ -1,8 +1,8 @@
 /**
  * Parser for apk's installed database (/lib/apk/db/installed): one package
  * per blank-line-separated block of `X:value` lines, where X is a one-letter
- * field key (apk-tools' "adb v2" text format). File lines (F, R, M, Z, a, …)
- * repeat inside a block and are not needed for an inventory.
+ * field key (apk-tools' "adb v2" text format). File lines repeat inside a
+ * block: F names a directory, each R after it a file in that directory.
  */
 
 export interface ApkEntry {
@@ -23,6 +23,8 @@ export interface ApkEntry {
   readonly depends: readonly string[];
   /** `p:` tokens as written: 'cmd:sh=1.36.1-r15', '/bin/sh'. */
   readonly provides: readonly string[];
+  /** Installed files, absolute ('/usr/lib/libssl.so.3'), from the F/R lines. */
+  readonly files: readonly string[];
   readonly line: number;
 }
 
@@ -37,22 +39,27 @@ export interface ApkDatabase {
 }
 
 const LINE = /^([A-Za-z]):(.*)$/;
+const MAX_FILES_PER_PACKAGE = 200_000;
 
 export function parseApkInstalled(text: string): ApkDatabase {
   const entries: ApkEntry[] = [];
   const problems: ApkProblem[] = [];
   let fields = new Map<string, string>();
+  let files: string[] = [];
+  let dir = '';
   let start = 0;
   let broken: ApkProblem | undefined;
 
   const flush = (): void => {
     if (broken) problems.push(broken);
     else if (fields.size > 0) {
-      const entry = toEntry(fields, start);
+      const entry = toEntry(fields, files, start);
       if (typeof entry === 'string') problems.push({ line: start, message: entry });
       else entries.push(entry);
     }
     fields = new Map();
+    files = [];
+    dir = '';
     broken = undefined;
   };
 
@@ -70,6 +77,8 @@ export function parseApkInstalled(text: string): ApkDatabase {
       continue;
     }
     const key = match[1] as string;
+    if (key === 'F') dir = match[2] as string;
+    else if (key === 'R' && files.length < MAX_FILES_PER_PACKAGE) files.push(`/${dir ? `${dir}/` : ''}${match[2] as string}`);
     // The first P/V/... of a block wins; only file lines repeat legitimately.
     if (!fields.has(key)) fields.set(key, match[2] as string);
   }
@@ -77,7 +86,7 @@ export function parseApkInstalled(text: string): ApkDatabase {
   return { entries, problems };
 }
 
-function toEntry(fields: ReadonlyMap<string, string>, line: number): ApkEntry | string {
+function toEntry(fields: ReadonlyMap<string, string>, files: readonly string[], line: number): ApkEntry | string {
   const get = (key: string): string | undefined => {
     const value = fields.get(key)?.trim();
     return value === undefined || value === '' ? undefined : value;
@@ -103,6 +112,7 @@ function toEntry(fields: ReadonlyMap<string, string>, line: number): ApkEntry | 
     ...optional('installedSize', integer(get('I'))),
     depends: tokens(get('D')),
     provides: tokens(get('p')),
+    files,
     line,
   };
 }

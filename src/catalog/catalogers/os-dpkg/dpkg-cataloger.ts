@@ -18,6 +18,9 @@ const STATUS_DIR = '/var/lib/dpkg/status.d/';
 /** Maintainer-script and checksum files that distroless images keep beside the entries. */
 const STATUS_D_COMPANIONS = /\.(md5sums|preinst|postinst|prerm|postrm|conffiles|list|triggers|shlibs|symbols|templates|config)$/;
 const COPYRIGHT = /^\/usr\/share\/doc\/[^/]+\/copyright$/;
+/** dpkg's per-package file lists: what each package installed (name.list or name:arch.list). */
+const FILE_LIST = /^\/var\/lib\/dpkg\/info\/[^/]+\.list$/;
+const MAX_LIST_BYTES = 16 * 1024 * 1024;
 /** Copyright files beyond this are not worth reading for a few license names. */
 const MAX_COPYRIGHT_BYTES = 4 * 1024 * 1024;
 
@@ -37,8 +40,8 @@ export const dpkgCataloger: Cataloger = {
   name: 'os/dpkg',
   version: 1,
   ecosystems: ['deb'],
-  reads: ['/var/lib/dpkg/status', '/var/lib/dpkg/status.d/*', '/usr/share/doc/*/copyright'],
-  selects: (path) => isStatusPath(path) || COPYRIGHT.test(path),
+  reads: ['/var/lib/dpkg/status', '/var/lib/dpkg/status.d/*', '/var/lib/dpkg/info/*.list', '/usr/share/doc/*/copyright'],
+  selects: (path) => isStatusPath(path) || COPYRIGHT.test(path) || FILE_LIST.test(path),
   async catalog(ctx: CatalogContext): Promise<CatalogResult> {
     const located: Located[] = [];
     const seen = new Set<string>();
@@ -57,7 +60,9 @@ export const dpkgCataloger: Cataloger = {
     const packages: PackageDraft[] = [];
     for (const { entry, location } of located) {
       const copyright = await readLicenses(ctx, entry.name);
-      packages.push(toDraft(entry, distro, [location, ...(copyright?.location ? [copyright.location] : [])], copyright?.licenses ?? []));
+      const draft = toDraft(entry, distro, [location, ...(copyright?.location ? [copyright.location] : [])], copyright?.licenses ?? []);
+      const files = await readFileList(ctx, entry);
+      packages.push(files ? { ...draft, files } : draft);
     }
     return { packages, relationships: dependencyEdges(located.map((l) => l.entry)) };
   },
@@ -98,6 +103,20 @@ async function readLicenses(
   }
   const layer = ctx.tree.get(path)?.layer;
   return { licenses: parseCopyrightLicenses(text), location: layer === undefined ? { path } : { path, layer } };
+}
+
+/** The package's installed paths, plus the list file itself (rewritten by every install or upgrade of it). */
+async function readFileList(ctx: CatalogContext, entry: DpkgEntry): Promise<string[] | undefined> {
+  for (const path of [`/var/lib/dpkg/info/${entry.name}:${entry.arch ?? ''}.list`, `/var/lib/dpkg/info/${entry.name}.list`]) {
+    if (!ctx.tree.readable(path)) continue;
+    try {
+      const text = (await ctx.tree.read(path, Math.min(ctx.maxFileBytes, MAX_LIST_BYTES))).toString('utf8');
+      return [path, ...text.split('\n').filter((line) => line.startsWith('/') && line !== '/.')];
+    } catch (error) {
+      ctx.warn(`cannot read dpkg file list: ${message(error)}`, path);
+    }
+  }
+  return undefined;
 }
 
 function toDraft(entry: DpkgEntry, distro: Distro | undefined, locations: PackageLocation[], licenses: string[]): PackageDraft {

@@ -69,7 +69,16 @@ export const rpmCataloger: Cataloger = {
           ctx.warn(`skipped rpm header #${index + 1}: ${error instanceof Error ? error.message : String(error)}`, file.path);
         }
       });
-      for (const { key, pkg } of parsed) packages.push(toDraft(pkg, distro, location, key));
+      for (const { key, header, pkg } of parsed) {
+        const draft = toDraft(pkg, distro, location, key);
+        let files: string[] = [];
+        try {
+          files = rpmFileNames(header);
+        } catch (error) {
+          ctx.warn(`rpm ${pkg.name}: ${error instanceof Error ? error.message : String(error)}`, file.path);
+        }
+        packages.push(files.length > 0 ? { ...draft, files } : draft);
+      }
       relationships.push(...rpmDependencyEdges(toNodes(parsed, ctx, file.path)));
       break;
     }
