@@ -18,7 +18,7 @@ import { openDockerDaemonImage } from '../image/sources/docker-daemon.js';
 import { selectCatalogers } from '../catalog/registry.js';
 import { runCatalogers } from '../catalog/run-catalogers.js';
 import { detectDistro, distroSelects } from '../catalog/distro/detect-distro.js';
-import { readSbom } from '../sbom/index.js';
+import { DEFAULT_SBOM_LIMITS, readSbom } from '../sbom/index.js';
 import { parseTarget, type Target } from './target.js';
 import type { ScanProgress, StageTimer } from './progress.js';
 import { toolVersion } from './tool-version.js';
@@ -39,7 +39,6 @@ export interface InventoryOptions {
   readonly onStage?: StageTimer;
 }
 
-const MAX_SBOM_BYTES = 256 * 1024 * 1024;
 
 export async function inventory(target: string | Target, options: InventoryOptions = {}): Promise<Inventory> {
   const parsed = typeof target === 'string' ? await parseTarget(target) : target;
@@ -56,8 +55,8 @@ export async function inventory(target: string | Target, options: InventoryOptio
   };
 
   if (parsed.kind === 'sbom') {
-    const text = await timed('read-sbom', () => readBounded(parsed.value, MAX_SBOM_BYTES));
-    return readSbom(text, reference);
+    const text = await timed('read-sbom', () => readBounded(parsed.value, DEFAULT_SBOM_LIMITS.maxChars));
+    return readSbom(text, reference, { toolVersion: toolVersion() });
   }
 
   const selects = (p: string): boolean => distroSelects(p) || catalogers.some((c) => c.selects(p));
