@@ -1,0 +1,110 @@
+/**
+ * Turns one matched advisory statement into a Finding: primary id (the CVE
+ * where a distro tracks by CVE), severity (the distro's or ecosystem's own
+ * rating first, then the highest CVSS including NVD's, then unknown), CVE
+ * enrichment (EPSS, KEV) and the package as found in the image.
+ */
+import type { AdvisoryIndex, Advisory, AffectedPackage, VulnerabilityEnrichment } from '../domain/advisory.js';
+import type { Finding, FindingEvidence, FindingPackage } from '../domain/finding.js';
+import type { LayerRef } from '../domain/image.js';
+import type { Package } from '../domain/package.js';
+import { SEVERITY_RANK, type SeverityLevel, type SeverityRating } from '../domain/severity.js';
+import type { Verdict } from './evaluate-affected.js';
+
+const CVE = /CVE-\d{4}-\d{4,}/;
+
+export interface FindingInput {
+  readonly pkg: Package;
+  readonly advisory: Advisory;
+  readonly affected: AffectedPackage;
+  readonly verdict: Verdict & { affected: true };
+  readonly evidence: FindingEvidence;
+  readonly index: AdvisoryIndex;
+  readonly layers: ReadonlyMap<string, LayerRef>;
+}
+
+export function buildFinding(input: FindingInput): Finding {
+  const { pkg, advisory, affected, verdict, index } = input;
+  const { id, aliases } = primaryId(advisory, affected.distro !== undefined);
+  const cve = [id, ...aliases].find((a) => /^CVE-\d{4}-\d{4,}$/.test(a));
+  const enrichment: VulnerabilityEnrichment | undefined = cve ? index.enrichment(cve) : undefined;
+  const ratings = uniqueRatings([...(affected.severity ? [affected.severity] : []), ...advisory.severity, ...(enrichment?.nvd?.severity ?? [])]);
+  const cwes = [...new Set([...advisory.cwes, ...(enrichment?.nvd?.cwes ?? [])])];
+  const summary = advisory.summary ?? enrichment?.nvd?.summary ?? firstLine(advisory.details);
+  const published = advisory.published ?? enrichment?.nvd?.published;
+  return {
+    kind: 'vulnerability',
+    id,
+    aliases,
+    package: findingPackage(pkg, input.layers),
+    severity: severityOf(affected, advisory, enrichment),
+    ratings,
+    ...(enrichment?.epss ? { epss: { score: enrichment.epss.score, percentile: enrichment.epss.percentile } } : {}),
+    ...(enrichment?.kev ? { kev: { dateAdded: enrichment.kev.dateAdded, ...(enrichment.kev.dueDate ? { dueDate: enrichment.kev.dueDate } : {}) } } : {}),
+    fixedVersions: verdict.fixedVersions,
+    status: verdict.status,
+    ...(published ? { published } : {}),
+    ...(affected.fixAvailableSince ? { fixAvailableSince: affected.fixAvailableSince } : {}),
+    ...(summary ? { summary } : {}),
+    references: advisory.references,
+    evidence: { ...input.evidence, ...(verdict.range ? { range: verdict.range } : {}) },
+    ...(cwes.length > 0 ? { cwes } : {}),
+  };
+}
+
+/**
+ * Distros track vulnerabilities by CVE even where the record is a DSA/DLA or
+ * 'DEBIAN-CVE-…': the CVE becomes the id and the record's id an alias, so
+ * one vulnerability reads the same across feeds.
+ */
+export function primaryId(advisory: Advisory, distro: boolean): { id: string; aliases: string[] } {
+  const all = [advisory.id, ...advisory.aliases];
+  let id = advisory.id;
+  if (distro && !/^CVE-/.test(advisory.id)) {
+    const embedded = CVE.exec(advisory.id)?.[0];
+    const cves = [...new Set(advisory.aliases.filter((a) => /^CVE-\d{4}-\d{4,}$/.test(a)))];
+    id = embedded ?? (cves.length === 1 ? cves[0]! : advisory.id);
+  }
+  return { id, aliases: [...new Set(all.filter((a) => a !== id))] };
+}
+
+function severityOf(affected: AffectedPackage, advisory: Advisory, enrichment: VulnerabilityEnrichment | undefined): SeverityLevel {
+  if (affected.severity && affected.severity.level !== 'unknown') return affected.severity.level;
+  const own = advisory.severity.find((r) => r.type === 'rating' && r.level !== 'unknown');
+  if (own) return own.level;
+  let best: SeverityLevel = 'unknown';
+  for (const r of [...advisory.severity, ...(enrichment?.nvd?.severity ?? [])]) {
+    if (r.type !== 'rating' && SEVERITY_RANK[r.level] > SEVERITY_RANK[best]) best = r.level;
+  }
+  return best;
+}
+
+function uniqueRatings(ratings: readonly SeverityRating[]): SeverityRating[] {
+  const seen = new Set<string>();
+  return ratings.filter((r) => {
+    const key = `${r.source}|${r.type}|${r.vector ?? ''}|${r.score ?? ''}|${r.level}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function firstLine(text: string | undefined): string | undefined {
+  const line = text?.trim().split('\n')[0]?.trim();
+  return line ? line.slice(0, 300) : undefined;
+}
+
+export function findingPackage(pkg: Package, layers: ReadonlyMap<string, LayerRef>): FindingPackage {
+  const location = pkg.locations.find((l) => l.layer !== undefined) ?? pkg.locations[0];
+  const createdBy = location?.layer ? layers.get(location.layer)?.createdBy : undefined;
+  return {
+    id: pkg.id,
+    ecosystem: pkg.ecosystem,
+    name: pkg.name,
+    version: pkg.version,
+    purl: pkg.purl,
+    ...(location ? { path: location.path } : {}),
+    ...(location?.layer ? { layer: location.layer } : {}),
+    ...(createdBy ? { createdBy } : {}),
+  };
+}
