@@ -1,0 +1,15 @@
+/** A VEX statement as Bulkhead applies it, whichever document format it came from. */
+export interface VexStatement {
+  /** Vulnerability id and its aliases as the statement names them. */
+  readonly vulnerabilities: readonly string[];
+  /** purls or bom-refs of the products and subcomponents the statement is about. */
+  readonly products: readonly string[];
+  /** The document's status word: OpenVEX not_affected/fixed, CycloneDX not_affected/resolved/false_positive. */
+  readonly status: string;
+  /** True for statuses that mean "do not report this". */
+  readonly suppresses: boolean;
+  readonly justification?: string;
+  readonly statement?: string;
+  /** The file it came from. */
+  readonly document: string;
+}
