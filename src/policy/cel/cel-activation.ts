@@ -1,0 +1,89 @@
+/** Builds the CEL input model (cel-input-model.ts) from one evaluation's subject. */
+import type { EvaluationInput } from '../evaluation-input.js';
+import { fixAvailableDays, maxCvss } from '../rules/vulnerabilities/vulnerability-facts.js';
+
+export function celActivation(input: EvaluationInput): Record<string, unknown> {
+  const { subject, image } = input;
+  const deploy = subject.deploy;
+  return {
+    image: {
+      reference: image.reference,
+      registry: image.registry,
+      repository: image.repository,
+      tags: image.tags,
+      digest: image.digest,
+      pinnedByDigest: image.pinnedByDigest,
+      user: image.user,
+      runsAsRoot: image.runsAsRoot,
+      labels: image.labels,
+      env: image.env,
+      healthcheck: image.healthcheck,
+      exposedPorts: image.exposedPorts,
+      created: image.created,
+      ageDays: BigInt(image.ageDays),
+      os: image.os,
+      architecture: image.architecture,
+      baseName: image.baseName,
+      baseDigest: image.baseDigest,
+      layers: BigInt(image.layers),
+      history: image.history,
+    },
+    packages: subject.packages.map((p) => ({
+      name: p.name,
+      version: p.version,
+      ecosystem: p.ecosystem,
+      purl: p.purl,
+      sourceName: p.source?.name ?? '',
+      sourceVersion: p.source?.version ?? '',
+      licenses: p.licenses,
+      path: p.locations[0]?.path ?? '',
+      layer: p.locations[0]?.layer ?? '',
+      foundBy: p.foundBy,
+    })),
+    vulnerabilities: input.vulnerabilities.map((f) => ({
+      id: f.id,
+      aliases: f.aliases,
+      severity: f.severity,
+      cvss: maxCvss(f),
+      kev: f.kev !== undefined,
+      epss: f.epss?.score ?? 0,
+      fixable: f.status === 'fixed',
+      fixedVersions: f.fixedVersions,
+      status: f.status,
+      fixAvailableDays: BigInt(fixAvailableDays(f, input.nowMs)),
+      packageName: f.package?.name ?? '',
+      packageVersion: f.package?.version ?? '',
+      ecosystem: f.package?.ecosystem ?? '',
+    })),
+    findings: subject.findings
+      .filter((f) => f.kind !== 'vulnerability')
+      .map((f) => ({
+        kind: f.kind,
+        id: f.id,
+        severity: f.severity,
+        summary: f.summary ?? '',
+        path: f.package?.path ?? '',
+        layer: f.package?.layer ?? '',
+      })),
+    deploy: {
+      present: deploy !== undefined,
+      privileged: deploy?.privileged ?? false,
+      capAdd: deploy?.capAdd ?? [],
+      hostNetwork: deploy?.hostNetwork ?? false,
+      hostPID: deploy?.hostPID ?? false,
+      hostIPC: deploy?.hostIPC ?? false,
+      mounts: (deploy?.mounts ?? []).map((m) => ({ source: m.source, target: m.target, type: m.type, readOnly: m.readOnly })),
+      readOnlyRootfs: deploy?.readOnlyRootfs ?? false,
+      noNewPrivileges: deploy?.noNewPrivileges ?? false,
+      seccompProfile: deploy?.seccompProfile ?? '',
+      apparmorProfile: deploy?.apparmorProfile ?? '',
+      user: deploy?.user ?? '',
+      memory: BigInt(Math.floor(deploy?.resources.memory ?? 0)),
+      cpus: deploy?.resources.cpus ?? 0,
+      pids: BigInt(Math.floor(deploy?.resources.pids ?? 0)),
+    },
+    environment: subject.environment ?? '',
+    namespace: subject.namespace ?? '',
+    labels: subject.labels ?? {},
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * CEL for policy rules, on @marcbachmann/cel-js: one environment per input
+ * model, expressions parsed and type-checked once at load, evaluated against
+ * an activation built once per subject.
+ */
+import { Environment } from '@marcbachmann/cel-js';
+import { isEcosystem } from '../../domain/ecosystem.js';
+import { schemeForEcosystem } from '../../version/index.js';
+import { CEL_FILE_VARIABLES, CEL_FUNCTIONS, CEL_SUBJECT_VARIABLES, CEL_TYPES } from './cel-input-model.js';
+
+export type CelProgram = (activation: Record<string, unknown>) => unknown;
+
+export type CelCompileResult = { readonly ok: true; readonly program: CelProgram } | { readonly ok: false; readonly message: string };
+
+export interface CelRuntime {
+  /** Parses and type-checks a boolean expression over the subject model. */
+  compileSubjectPredicate(expression: string): CelCompileResult;
+  /** The same over one file's parsed content. */
+  compileFilePredicate(expression: string): CelCompileResult;
+}
+
+// Bounds hostile or runaway expressions at parse time.
+const LIMITS = { maxAstNodes: 2000, maxDepth: 64, maxListElements: 256, maxMapEntries: 256, maxCallArguments: 8 };
+
+function versionCompare(ecosystem: string, a: string, b: string): bigint {
+  const eco = ecosystem.toLowerCase();
+  if (!isEcosystem(eco)) throw new Error(`versionCompare: unknown ecosystem ${JSON.stringify(ecosystem)}`);
+  return BigInt(schemeForEcosystem(eco).compareLoose(a, b));
+}
+
+function baseEnvironment(): Environment {
+  const env = new Environment({ unlistedVariablesAreDyn: false, limits: LIMITS });
+  for (const [name, fields] of Object.entries(CEL_TYPES)) env.registerType(name, { fields: { ...fields } });
+  for (const signature of Object.keys(CEL_FUNCTIONS)) env.registerFunction(signature, versionCompare);
+  return env;
+}
+
+function compileWith(env: Environment, expression: string): CelCompileResult {
+  let result;
+  try {
+    result = env.check(expression);
+  } catch (error) {
+    return { ok: false, message: firstLine((error as Error).message) };
+  }
+  if (!result.valid) {
+    const error = result.error as (Error & { summary?: string }) | undefined;
+    return { ok: false, message: firstLine(error?.summary ?? error?.message ?? 'does not type-check') };
+  }
+  if (result.type !== 'bool') return { ok: false, message: `must return bool, returns ${result.type}` };
+  const parsed = env.parse(expression);
+  return { ok: true, program: (activation) => parsed(activation) };
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0]?.trim() ?? text;
+}
+
+export function createCelRuntime(): CelRuntime {
+  const subjectEnv = baseEnvironment();
+  for (const [name, type] of Object.entries(CEL_SUBJECT_VARIABLES)) subjectEnv.registerVariable(name, type);
+  const fileEnv = baseEnvironment();
+  for (const [name, type] of Object.entries(CEL_FILE_VARIABLES)) fileEnv.registerVariable(name, type);
+  return {
+    compileSubjectPredicate: (expression) => compileWith(subjectEnv, expression),
+    compileFilePredicate: (expression) => compileWith(fileEnv, expression),
+  };
+}

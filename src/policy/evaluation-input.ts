@@ -1,0 +1,35 @@
+/**
+ * What every rule condition reads during one evaluation: the subject, the
+ * evaluation time, and facts derived from them once (image facts, the CEL
+ * activation) rather than once per rule.
+ */
+import type { Finding } from '../domain/finding.js';
+import type { Subject } from '../domain/subject.js';
+import { imageFacts, type ImageFacts } from './image-facts.js';
+import { celActivation } from './cel/cel-activation.js';
+
+export interface EvaluationInput {
+  readonly subject: Subject;
+  readonly now: Date;
+  readonly nowMs: number;
+  readonly image: ImageFacts;
+  readonly vulnerabilities: readonly Finding[];
+  /** Built on first use: only policies with CEL rules pay for it. */
+  celActivation(): Record<string, unknown>;
+}
+
+export function evaluationInput(subject: Subject, now: Date): EvaluationInput {
+  const nowMs = now.getTime();
+  const image = imageFacts(subject, nowMs);
+  const vulnerabilities = subject.findings.filter((f) => f.kind === 'vulnerability' && f.suppressed === undefined);
+  let activation: Record<string, unknown> | undefined;
+  const input: EvaluationInput = {
+    subject,
+    now,
+    nowMs,
+    image,
+    vulnerabilities,
+    celActivation: () => (activation ??= celActivation(input)),
+  };
+  return input;
+}

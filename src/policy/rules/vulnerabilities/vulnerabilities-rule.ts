@@ -1,0 +1,88 @@
+/**
+ * `vulnerabilities:` rules. The parameters are filters, all of which a
+ * vulnerability must pass to violate the rule: severity at or above, CVSS at or
+ * above, in CISA KEV, EPSS at or above, a fix available for more than N days,
+ * one of the listed advisory ids (aliases count), only fixable ones.
+ * Findings suppressed by VEX are not considered.
+ */
+import { z } from 'zod';
+import type { Finding } from '../../../domain/finding.js';
+import { SEVERITY_LEVELS, SEVERITY_RANK } from '../../../domain/severity.js';
+import { defineRuleKind, type RuleHit } from '../../rule-kind.js';
+import { fixAvailableDays, maxCvss } from './vulnerability-facts.js';
+
+const schema = z.strictObject({
+  severity: z.enum(SEVERITY_LEVELS).optional(),
+  cvss: z.number().min(0).max(10).optional(),
+  kev: z.boolean().optional(),
+  epss: z.number().min(0).max(1).optional(),
+  fixAvailableForDays: z.int().min(0).optional(),
+  ids: z.array(z.string().min(1)).min(1).optional(),
+  fixableOnly: z.boolean().optional(),
+});
+
+type Params = z.infer<typeof schema>;
+
+function describe(f: Finding, nowMs: number): string {
+  const facts: string[] = [f.severity];
+  const cvss = maxCvss(f);
+  if (cvss > 0) facts.push(`CVSS ${cvss.toFixed(1)}`);
+  if (f.kev) facts.push('in CISA KEV');
+  if (f.epss) facts.push(`EPSS ${f.epss.score.toFixed(3)}`);
+  const days = fixAvailableDays(f, nowMs);
+  if (days >= 0) facts.push(`fix available ${days} day(s)`);
+  const pkg = f.package ? ` in ${f.package.name} ${f.package.version}` : '';
+  return `${f.id}${pkg} (${facts.join(', ')})`;
+}
+
+export const vulnerabilitiesRule = defineRuleKind<Params>({
+  name: 'vulnerabilities',
+  schema,
+  compile(params, ctx) {
+    const criteria = Object.keys(params).filter((k) => k !== 'fixableOnly');
+    if (criteria.length === 0 && params.fixableOnly !== true) {
+      ctx.problems.push({ path: [], message: 'a vulnerabilities rule needs at least one criterion (severity, cvss, kev, epss, fixAvailableForDays, ids, fixableOnly)' });
+    }
+    const minRank = params.severity ? SEVERITY_RANK[params.severity] : undefined;
+    const ids = params.ids ? new Set(params.ids.map((id) => id.toUpperCase())) : undefined;
+    const matches = (f: Finding, nowMs: number): boolean => {
+      if (minRank !== undefined && SEVERITY_RANK[f.severity] < minRank) return false;
+      if (params.cvss !== undefined && maxCvss(f) < params.cvss) return false;
+      if (params.kev === true && f.kev === undefined) return false;
+      if (params.kev === false && f.kev !== undefined) return false;
+      if (params.epss !== undefined && (f.epss?.score ?? 0) < params.epss) return false;
+      if (params.fixableOnly && f.status !== 'fixed') return false;
+      if (params.fixAvailableForDays !== undefined && fixAvailableDays(f, nowMs) <= params.fixAvailableForDays) return false;
+      if (ids && !ids.has(f.id.toUpperCase()) && !f.aliases.some((a) => ids.has(a.toUpperCase()))) return false;
+      return true;
+    };
+    return {
+      check(input) {
+        if (input.vulnerabilities.length === 0 && input.subject.findings.every((f) => f.kind !== 'vulnerability')) {
+          return { applies: true, hits: [], checked: 'no vulnerability findings in the subject' };
+        }
+        const hits: RuleHit[] = [];
+        for (const f of input.vulnerabilities) {
+          if (!matches(f, input.nowMs)) continue;
+          const fixed = f.fixedVersions[0];
+          hits.push({
+            message: describe(f, input.nowMs),
+            severity: f.severity,
+            evidence: {
+              advisory: { id: f.id, aliases: f.aliases },
+              ...(f.package
+                ? {
+                    package: { name: f.package.name, version: f.package.version, ecosystem: f.package.ecosystem, purl: f.package.purl },
+                    ...(f.package.path ? { file: f.package.path } : {}),
+                    ...(f.package.layer ? { layer: f.package.layer } : {}),
+                  }
+                : {}),
+            },
+            remediation: fixed && f.package ? `upgrade ${f.package.name} to ${fixed} or later` : 'no fixed version is known yet: mitigate or remove the package',
+          });
+        }
+        return { applies: true, hits, checked: `${input.vulnerabilities.length} vulnerability finding(s) checked` };
+      },
+    };
+  },
+});
