@@ -19,6 +19,7 @@ import {
   LODASH_GHSA,
   OPENSSL_2021_3450,
   PYYAML,
+  ROCKY_BIND,
   SIZED_CHUNKS,
   SPRING_BOOT,
 } from './testing/real-advisories.js';
@@ -42,6 +43,7 @@ const index = memoryAdvisoryIndex(
     CONTAO,
     SIZED_CHUNKS,
     PYYAML,
+    ROCKY_BIND,
   ],
   [HEARTBLEED_KEV],
 );
@@ -141,6 +143,20 @@ describe('apk matcher', () => {
     ]);
     expect(run([pkg('1.1.1d-r0', 'alpine-3.10')]).findings).toEqual([]);
     expect(run([pkg('1.1.1c-r0', 'alpine-3.11')]).findings).toEqual([]);
+  });
+});
+
+describe('rpm matcher', () => {
+  const bindLibs = (version: string, source: string) =>
+    testPackage({ ecosystem: 'rpm', name: 'bind-libs', version, source: { name: 'bind', version: source }, distro: 'rocky-8.4' });
+
+  it('matches the source RPM on the major release with epochs compared (RLSA-2021:1989)', () => {
+    const [finding] = run([bindLibs('32:9.11.26-3.el8', '32:9.11.26-3.el8')]).findings;
+    expect(finding).toMatchObject({ id: 'CVE-2021-25215', aliases: ['RLSA-2021:1989'], fixedVersions: ['32:9.11.26-4.el8_4'], severity: 'high' });
+    expect(finding!.evidence).toMatchObject({ matchedBy: 'source-package', lookupName: 'bind' });
+    expect(run([bindLibs('32:9.11.26-4.el8_4', '32:9.11.26-4.el8_4')]).findings).toEqual([]);
+    // Without the epoch, 9.11.36 would sort above the fix; with epoch 0 it is below epoch 32.
+    expect(run([bindLibs('9.11.36-3.el8', '9.11.36-3.el8')]).findings).toHaveLength(1);
   });
 });
 

@@ -13,6 +13,8 @@ export interface DistroMatcherSpec {
   readonly name: string;
   readonly ecosystem: Ecosystem;
   readonly scheme: VersionScheme;
+  /** Releases whose statements apply, most specific first (RHEL-family data is per major release). */
+  readonly releases?: (distro: string) => readonly string[];
 }
 
 export function distroMatcher(spec: DistroMatcherSpec): Matcher {
@@ -31,12 +33,13 @@ export function distroMatcher(spec: DistroMatcherSpec): Matcher {
         return [];
       }
       const source = pkg.source?.name;
-      const lookups: Lookup[] = [];
-      if (source !== undefined && source !== '' && source !== pkg.name) {
-        lookups.push({ ecosystem: spec.ecosystem, name: source, distro: pkg.distro, matchedBy: 'source-package' });
-      } else {
-        lookups.push({ ecosystem: spec.ecosystem, name: pkg.name, distro: pkg.distro, matchedBy: 'direct' });
-      }
+      const bySource = source !== undefined && source !== '' && source !== pkg.name;
+      const lookups: Lookup[] = (spec.releases?.(pkg.distro) ?? [pkg.distro]).map((distro) => ({
+        ecosystem: spec.ecosystem,
+        name: bySource ? source : pkg.name,
+        distro,
+        matchedBy: bySource ? 'source-package' : 'direct',
+      }));
       // Distro fixes are stated for the source version; a binNMU'd binary (+b1) carries its own.
       const version = source !== undefined && pkg.source?.version ? pkg.source.version : pkg.version;
       return matchAdvisories({ pkg, version, scheme: spec.scheme, lookups, sameName: (a, b) => a === b }, index, ctx);

@@ -181,3 +181,21 @@ export const HEARTBLEED_KEV: VulnerabilityEnrichment = {
   cve: 'CVE-2014-0160',
   kev: { dateAdded: '2022-05-04', dueDate: '2022-05-25', name: 'OpenSSL Information Disclosure Vulnerability' },
 };
+
+/** Rocky Linux RLSA-2021:1989 (bind, CVE-2021-25215, Important): fixed in 32:9.11.26-4.el8_4 (src bind-9.11.26-4.el8_4.src.rpm). */
+export const ROCKY_BIND = advisory({
+  id: 'RLSA-2021:1989',
+  aliases: ['CVE-2021-25215'],
+  source: 'osv:Rocky Linux',
+  affected: [
+    {
+      ecosystem: 'rpm',
+      distro: 'rocky-8',
+      name: 'bind',
+      ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '32:9.11.26-4.el8_4' }] }],
+      versions: [],
+      status: 'affected',
+      severity: { source: 'rocky', type: 'rating', level: 'high' },
+    },
+  ],
+});
