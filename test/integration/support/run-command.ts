@@ -75,7 +75,9 @@ export function runCommand(command: string, args: readonly string[], options: Ru
         resolve(result);
         return;
       }
-      const tail = result.stderr.trim().split('\n').slice(-15).join('\n');
+      // Some tools (debootstrap) report their errors on stdout.
+      const said = result.stderr.trim() || result.stdout.trim();
+      const tail = said.split('\n').slice(-15).join('\n');
       reject(new CommandError(`${shown}: exit ${code ?? signal}\n${tail}`, result));
     });
     child.stdin.on('error', () => {
