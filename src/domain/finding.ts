@@ -32,6 +32,22 @@ export interface FindingEvidence {
   readonly lookupName: string;
   /** Human-readable range or list that matched, e.g. '>=0, <1.0.1e-2+deb7u5'. */
   readonly range?: string;
+  /** Secret and config findings: what was seen, e.g. 'USER is root' or the redacted secret ('AKIA****'). Never a whole secret. */
+  readonly detail?: string;
+}
+
+/** Where a secret or config finding was seen: a file (of a layer or a Dockerfile) or an image config field. */
+export interface FindingLocation {
+  /** File inside the image, or the Dockerfile's path. */
+  readonly path?: string;
+  /** diffId of the layer holding that file (secrets are reported per layer, deleted files included). */
+  readonly layer?: string;
+  /** 1-based line in the file. */
+  readonly line?: number;
+  /** Image config field, e.g. 'config.Env[2]', 'config.Labels.maintainer', 'history[4].created_by', 'config.User'. */
+  readonly field?: string;
+  /** The Dockerfile instruction (history created_by) that produced the layer, where known. */
+  readonly createdBy?: string;
 }
 
 export interface Suppression {
@@ -62,4 +78,6 @@ export interface Finding {
   readonly evidence: FindingEvidence;
   readonly suppressed?: Suppression;
   readonly cwes?: readonly string[];
+  /** Kinds 'secret' and 'config': the file, layer, line or config field. */
+  readonly location?: FindingLocation;
 }

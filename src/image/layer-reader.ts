@@ -50,7 +50,28 @@ export interface LayerReadOptions {
   warn(warning: ScanWarning): void;
   /** Called with each chunk's size as delivered, for progress. */
   onBytes?(n: number): void;
+  /** Transient content inspection (see InspectHook). */
+  inspect?: InspectHook;
 }
+
+/**
+ * The layer a file being inspected comes from. `diffId` is filled in once the
+ * layer has been read (streaming sources do not know it up front), so an
+ * inspector keeps the object and reads `diffId` after the image is read.
+ */
+export interface InspectedLayer {
+  readonly index?: number;
+  diffId?: string;
+}
+
+/**
+ * Asked for every regular, non-sparse member of every layer — including files
+ * a later layer deletes or replaces. Returning a callback makes the reader
+ * buffer that body (when within maxFileBytes), call it once and drop the
+ * buffer: inspected content never enters the FileTree and does not count
+ * against maxBufferedBytes. Must be cheap: it runs for every file.
+ */
+export type InspectHook = (entry: TarEntry, layer: InspectedLayer) => ((content: Buffer) => void) | undefined;
 
 const WHITEOUT = '.wh.';
 const OPAQUE = '.wh..wh..opq';
@@ -142,6 +163,17 @@ export async function readLayer(blob: LayerBlob, options: LayerReadOptions): Pro
   const whiteouts: string[] = [];
   const opaqueDirs: string[] = [];
   const contents = new Map<string, Buffer>();
+  const inspectedLayer: InspectedLayer = {
+    ...(blob.index !== undefined ? { index: blob.index } : {}),
+    ...(blob.diffId !== undefined ? { diffId: blob.diffId } : {}),
+  };
+  const inspectWith = (inspector: (content: Buffer) => void, content: Buffer, path: string): void => {
+    try {
+      inspector(content);
+    } catch (error) {
+      warn(`content inspection failed: ${(error as Error)?.message ?? String(error)}`, path);
+    }
+  };
   let compressedBytes = 0;
   let uncompressedBytes = 0;
   let deliveredHash: Hash | undefined;
@@ -199,8 +231,22 @@ export async function readLayer(blob: LayerBlob, options: LayerReadOptions): Pro
         continue;
       }
       if (entry.type !== 'file') continue;
+      const inspector = !entry.sparse && entry.size <= limits.maxFileBytes ? options.inspect?.(entry, inspectedLayer) : undefined;
       const keep = options.selects(entry.path) ? undefined : options.sniff?.(entry.path);
-      if (!keep && !options.selects(entry.path)) continue;
+      if (!keep && !options.selects(entry.path)) {
+        if (inspector) inspectWith(inspector, await member.body(entry.size), entry.path);
+        continue;
+      }
+      if (keep && inspector) {
+        // Both want it: read it once, whole, and let the sniffer judge its head.
+        const content = await member.body(entry.size);
+        inspectWith(inspector, content, entry.path);
+        if (budget.used + entry.size <= limits.maxBufferedBytes && keep(content.subarray(0, SNIFF_BYTES))) {
+          budget.used += content.length - (contents.get(entry.path)?.length ?? 0);
+          contents.set(entry.path, content);
+        }
+        continue;
+      }
       if (keep) {
         // Sniffed files stay quiet when skipped: most of them are not what the sniffer wants.
         if (entry.sparse || entry.size > limits.maxFileBytes || budget.used + entry.size > limits.maxBufferedBytes) continue;
@@ -217,8 +263,10 @@ export async function readLayer(blob: LayerBlob, options: LayerReadOptions): Pro
         warn(`file of ${entry.size} bytes exceeds maxFileBytes (${limits.maxFileBytes}); content not read`, entry.path);
       } else if (budget.used + entry.size > limits.maxBufferedBytes) {
         warn(`buffered content would exceed maxBufferedBytes (${limits.maxBufferedBytes}); content not read`, entry.path);
+        if (inspector) inspectWith(inspector, await member.body(entry.size), entry.path);
       } else {
         const content = await member.body(entry.size);
+        if (inspector) inspectWith(inspector, content, entry.path);
         budget.used += content.length;
         // A later member with the same path replaces an earlier one; give its budget back.
         const previous = contents.get(entry.path);
@@ -235,6 +283,7 @@ export async function readLayer(blob: LayerBlob, options: LayerReadOptions): Pro
   }
 
   const diffId = `sha256:${diffHash.digest('hex')}`;
+  inspectedLayer.diffId = diffId;
   if (expectedDigest) {
     const actual = deliveredHash ? `${expectedDigest.algorithm}:${deliveredHash.digest('hex')}` : diffId;
     if (actual !== blob.digest) {

@@ -7,10 +7,10 @@
 import { BulkheadError, ImageFormatError } from '../domain/errors.js';
 import type { ImageMetadata } from '../domain/image.js';
 import type { ScanWarning } from '../domain/inventory.js';
-import type { FileTree } from './file-tree.js';
+import type { FileEntry, FileTree } from './file-tree.js';
 import type { ImageSource, LayerBlob, ReadProgress } from './image-source.js';
 import { readLayer } from './layer-reader.js';
-import type { BufferBudget, LayerRecord } from './layer-reader.js';
+import type { BufferBudget, InspectedLayer, LayerRecord } from './layer-reader.js';
 import { DEFAULT_LIMITS } from './limits.js';
 import type { ReadLimits } from './limits.js';
 import { createSquashedTree } from './squash.js';
@@ -24,6 +24,11 @@ export interface ReadImageOptions {
   onProgress?(progress: ReadProgress): void;
   /** Layers read at once on random-access sources (default 2); streaming sources always read one at a time. */
   concurrency?: number;
+  /**
+   * Transient per-layer content inspection (secret scanning): see the
+   * InspectHook of layer-reader.ts. Sees every layer's files, deleted ones too.
+   */
+  inspect?(entry: FileEntry, layer: InspectedLayer): ((content: Buffer) => void) | undefined;
 }
 
 export interface ReadImageResult {
@@ -85,7 +90,7 @@ export async function readImage(source: ImageSource, options: ReadImageOptions):
       applied.push(next);
     }
   };
-  const read = (blob: LayerBlob): Promise<LayerRecord> => readLayer(blob, { selects: options.selects, sniff: options.sniff, limits, budget, warn, onBytes });
+  const read = (blob: LayerBlob): Promise<LayerRecord> => readLayer(blob, { selects: options.selects, sniff: options.sniff, inspect: options.inspect, limits, budget, warn, onBytes });
 
   if (source.randomAccess) {
     const blobs: LayerBlob[] = [];
