@@ -77,7 +77,7 @@ function compileFile(source: PolicySource, cel: CelRuntime, problems: PolicyProb
   const doc = parseDocument(source.text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const ctx = new FileContext(source.file, doc, lines, problems);
   if (doc.errors.length > 0) {
-    for (const e of doc.errors) problems.push({ file: source.file, line: e.linePos?.[0]?.line ?? 0, message: `invalid YAML: ${e.message.split('\n')[0]}` });
+    for (const e of doc.errors) problems.push({ file: source.file, line: lines.linePos(e.pos[0]).line, message: `invalid YAML: ${e.message.split('\n')[0]}` });
     return undefined;
   }
   let raw: unknown;

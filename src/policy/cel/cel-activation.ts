@@ -83,7 +83,7 @@ export function celActivation(input: EvaluationInput): Record<string, unknown> {
       pids: BigInt(Math.floor(deploy?.resources.pids ?? 0)),
     },
     environment: subject.environment ?? '',
-    namespace: subject.namespace ?? '',
+    kubeNamespace: subject.namespace ?? '',
     labels: subject.labels ?? {},
   };
 }

@@ -96,7 +96,8 @@ export const CEL_SUBJECT_VARIABLES = {
   findings: 'list<Finding>',
   deploy: 'Deploy',
   environment: 'string',
-  namespace: 'string',
+  /** Kubernetes namespace at admission ('' elsewhere); CEL reserves the word namespace. */
+  kubeNamespace: 'string',
   labels: 'map<string, string>',
 } as const;
 
