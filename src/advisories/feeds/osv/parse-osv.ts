@@ -1,0 +1,179 @@
+/**
+ * OSV records → Advisory. Ranges of type ECOSYSTEM and SEMVER are kept (GIT
+ * ranges name commits, which no image carries); affected entries for
+ * ecosystems Bulkhead does not model (Pub, Hex, …), without a usable range or
+ * version, or with malformed events are skipped and counted, and a record
+ * left with nothing matchable is stored only if it is withdrawn-free and has
+ * at least one affected entry.
+ */
+import type { AffectedPackage, AffectedRange, Advisory, Reference, VersionEvent } from '../../../domain/advisory.js';
+import type { SeverityRating } from '../../../domain/severity.js';
+import { levelForText, ratingFromVector } from '../../cvss-rating.js';
+import type { SkipLog } from '../../feed-batch.js';
+import { normalizePackageName } from '../../package-name.js';
+import { advisoryId, isVersionString, RECORD_BOUNDS, truncate } from '../../record-bounds.js';
+import { mapOsvEcosystem } from './osv-ecosystem.js';
+import { osvAffected, osvRecord, osvSeverity } from './osv-schema.js';
+
+const reference = (value: unknown): Reference | undefined => {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { type, url } = value as { type?: unknown; url?: unknown };
+  if (typeof url !== 'string' || url.length > RECORD_BOUNDS.maxUrlChars) return undefined;
+  return { type: typeof type === 'string' ? type.slice(0, 32) : 'WEB', url };
+};
+
+/** Who rated it, from the id's database prefix: GHSA-… → 'ghsa', RUSTSEC-… → 'rustsec'. */
+function raterOf(id: string): string {
+  return (/^[A-Za-z]+/.exec(id)?.[0] ?? 'osv').toLowerCase();
+}
+
+function severities(id: string, raw: readonly unknown[] | null | undefined, dbSpecific: Record<string, unknown> | null | undefined): SeverityRating[] {
+  const out: SeverityRating[] = [];
+  const rater = raterOf(id);
+  for (const item of raw ?? []) {
+    const s = osvSeverity.safeParse(item);
+    if (!s.success) continue;
+    const { type, score } = s.data;
+    if (type === 'CVSS_V3' || type === 'CVSS_V4' || type === 'CVSS_V2') out.push(ratingFromVector(rater, type, score));
+    else if (type === 'Ubuntu') out.push({ source: 'ubuntu', type: 'rating', level: levelForText(score) });
+  }
+  const text = dbSpecific?.['severity'];
+  if (typeof text === 'string' && text.length < 32) out.push({ source: rater, type: 'rating', level: levelForText(text) });
+  return out;
+}
+
+const EVENT_KEYS = ['introduced', 'fixed', 'last_affected', 'limit'] as const;
+
+/** Exactly one of the four keys, with a bounded printable version (checked by hand: this runs per event). */
+function parseEvent(e: unknown): VersionEvent | undefined {
+  if (typeof e !== 'object' || e === null) return undefined;
+  let found: VersionEvent | undefined;
+  for (const key of EVENT_KEYS) {
+    const v = (e as Record<string, unknown>)[key];
+    if (v === undefined) continue;
+    if (found || !isVersionString(v)) return undefined;
+    found = { [key]: v };
+  }
+  return found;
+}
+
+function ranges(raw: readonly { type: string; events: readonly unknown[] }[], where: string, log: SkipLog): AffectedRange[] | undefined {
+  const out: AffectedRange[] = [];
+  for (const r of raw) {
+    if (r.type === 'GIT') continue;
+    if (r.type !== 'ECOSYSTEM' && r.type !== 'SEMVER') {
+      log.skip(`${where}: unknown range type ${JSON.stringify(r.type)}`);
+      return undefined;
+    }
+    const events: VersionEvent[] = [];
+    for (const e of r.events) {
+      const parsed = parseEvent(e);
+      if (!parsed) {
+        log.skip(`${where}: malformed range event ${JSON.stringify(e)?.slice(0, 100)}`);
+        return undefined;
+      }
+      events.push(parsed);
+    }
+    if (events.length > 0) out.push({ type: r.type, events });
+  }
+  return out;
+}
+
+function affectedPackages(id: string, raw: readonly unknown[], log: SkipLog): AffectedPackage[] {
+  const out: AffectedPackage[] = [];
+  for (const item of raw) {
+    const parsed = osvAffected.safeParse(item);
+    if (!parsed.success || !parsed.data.package) {
+      log.skip(`${id}: affected entry without a valid package`);
+      continue;
+    }
+    const { ecosystem: osvEcosystem, name } = parsed.data.package;
+    const target = mapOsvEcosystem(osvEcosystem);
+    const where = `${id} ${osvEcosystem}/${name}`;
+    if (!target) {
+      log.skip(`${where}: ecosystem not modelled by Bulkhead`);
+      continue;
+    }
+    const rs = ranges(parsed.data.ranges ?? [], where, log);
+    if (!rs) continue;
+    const versions: string[] = [];
+    let badVersion = false;
+    for (const v of parsed.data.versions ?? []) {
+      if (isVersionString(v)) versions.push(v);
+      else badVersion = true;
+    }
+    if (badVersion) {
+      log.skip(`${where}: invalid entry in versions`);
+      continue;
+    }
+    if (rs.length === 0 && versions.length === 0) {
+      log.skip(`${where}: no ECOSYSTEM/SEMVER range and no versions`);
+      continue;
+    }
+    const dbSeverity = parsed.data.ecosystem_specific?.['urgency'] ?? parsed.data.database_specific?.['severity'];
+    out.push({
+      ecosystem: target.ecosystem,
+      ...(target.distro ? { distro: target.distro } : {}),
+      name: normalizePackageName(target.ecosystem, name),
+      ranges: rs,
+      versions,
+      status: 'affected',
+      ...(typeof dbSeverity === 'string' && dbSeverity.length < 32 ? { severity: { source: raterOf(id), type: 'rating', level: levelForText(dbSeverity) } } : {}),
+    });
+  }
+  return out;
+}
+
+/** One OSV record; undefined (and a counted skip) when it is unusable. */
+export function parseOsvRecord(value: unknown, log: SkipLog): Advisory | undefined {
+  const parsed = osvRecord.safeParse(value);
+  if (!parsed.success) {
+    const id = typeof (value as { id?: unknown })?.id === 'string' ? (value as { id: string }).id.slice(0, 64) : '(no id)';
+    log.skip(`${id}: not a valid OSV record (${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''})`);
+    return undefined;
+  }
+  const r = parsed.data;
+  const affected = affectedPackages(r.id, r.affected ?? [], log);
+  if (affected.length === 0) {
+    log.skip(`${r.id}: nothing Bulkhead can match`);
+    return undefined;
+  }
+  const firstEcosystem = (r.affected?.[0] as { package?: { ecosystem?: string } } | undefined)?.package?.ecosystem?.split(':')[0] ?? 'unknown';
+  const cwes = r.database_specific?.['cwe_ids'];
+  return {
+    id: r.id,
+    aliases: (r.aliases ?? []).filter((a): a is string => advisoryId.safeParse(a).success).slice(0, RECORD_BOUNDS.maxAliases),
+    source: `osv:${firstEcosystem}`,
+    ...(r.published ? { published: r.published } : {}),
+    modified: r.modified,
+    ...(r.withdrawn ? { withdrawn: r.withdrawn } : {}),
+    ...(r.summary ? { summary: truncate(r.summary, RECORD_BOUNDS.maxSummaryChars) } : {}),
+    ...(r.details ? { details: truncate(r.details, RECORD_BOUNDS.maxDetailsChars) } : {}),
+    severity: severities(r.id, r.severity, r.database_specific),
+    cwes: Array.isArray(cwes) ? cwes.filter((c): c is string => typeof c === 'string' && /^CWE-\d{1,6}$/.test(c)).slice(0, 50) : [],
+    affected,
+    references: (r.references ?? []).map(reference).filter((x): x is Reference => x !== undefined).slice(0, RECORD_BOUNDS.maxReferences),
+  };
+}
+
+/** An OSV JSON document: one record or an array of records. */
+export function parseOsvJson(text: string, origin: string, log: SkipLog): Advisory[] {
+  if (text.length > RECORD_BOUNDS.maxRecordBytes * 64) {
+    log.skip(`${origin}: ${text.length} bytes is too large for one OSV document`);
+    return [];
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    log.skip(`${origin}: not valid JSON`);
+    return [];
+  }
+  const items = Array.isArray(value) ? value : [value];
+  const out: Advisory[] = [];
+  for (const item of items) {
+    const a = parseOsvRecord(item, log);
+    if (a) out.push(a);
+  }
+  return out;
+}
