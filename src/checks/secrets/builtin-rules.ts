@@ -214,6 +214,7 @@ export const BUILTIN_SECRET_RULES: readonly SecretRule[] = [
     pattern:
       /(?:pass(?:word|wd)?|pwd|secret|token|api_?key)[A-Za-z0-9_-]{0,20}["']?[ \t]{0,4}(?::=|=>|=|:)[ \t]{0,4}(?<q>["']?)(?<secret>[^\s"'`,;()[\]{}<>]{8,100})\k<q>(?=[\s,;)}\]]|$)/gi,
     minEntropy: 3,
+    fallback: true,
     // Code and templates, not literals: identifiers, dotted references, variables, format strings.
     validate: (value) => /[0-9]/.test(value) && /[A-Za-z]/.test(value) && !/^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$/.test(value) && !/^[$%@&*#]/.test(value),
     gitleaks: ['generic-api-key'],

@@ -62,8 +62,10 @@ export function scanText(content: Buffer | string, rules: readonly SecretRule[],
       if (rule.allowValues?.some((re) => re.test(secret)) || allow.value(secret)) continue;
       if (rule.validate && !rule.validate(secret)) continue;
       matches.push({ rule, secret, line: lineAt(m.index) });
-      if (matches.length >= MAX_MATCHES_PER_TEXT) return matches;
+      if (matches.length >= MAX_MATCHES_PER_TEXT) break;
     }
+    if (matches.length >= MAX_MATCHES_PER_TEXT) break;
   }
-  return matches;
+  const specific = matches.filter((m) => !m.rule.fallback);
+  return matches.filter((m) => !m.rule.fallback || !specific.some((s) => s.line === m.line && (s.secret.includes(m.secret) || m.secret.includes(s.secret))));
 }

@@ -23,6 +23,8 @@ export interface SecretRule {
   readonly allowValues?: readonly RegExp[];
   /** Extra check on the secret (e.g. a JWT header must decode to JSON with "alg"). */
   readonly validate?: (secret: string) => boolean;
+  /** A catch-all rule: its match is dropped when a specific rule found the same secret on the same line. */
+  readonly fallback?: boolean;
   /** gitleaks rule ids of the same token family (documentation and the conformance test). */
   readonly gitleaks: readonly string[];
 }

@@ -67,7 +67,6 @@ describe('createSecretScanner over an image', () => {
     const where = findings.map((f) => [f.id, f.location?.path, f.location?.line, f.location?.layer]).sort();
     expect(where).toEqual(
       [
-        ['generic-password', '/app/.env', 3, diffIds[1]],
         ['github-pat', '/app/.env', 3, diffIds[1]],
         ['github-pat', '/var/lib/dpkg/status', 2, diffIds[1]],
         ['private-key', '/root/.ssh/id_rsa', 1, diffIds[1]],
