@@ -317,7 +317,7 @@ function cycloneDxValidator(): ReturnType<Ajv['compile']> {
   const dir = path.join(repoRoot, 'node_modules', '@cyclonedx', 'cyclonedx-library', 'res', 'schema');
   const load = (file: string): object => JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as object;
   const ajv = new Ajv({ strict: false, logger: false });
-  addFormats(ajv);
+  addFormats.default(ajv);
   // Formats ajv-formats does not know; the schema uses them only for documentation URLs and e-mails.
   ajv.addFormat('iri-reference', true);
   ajv.addFormat('idn-email', true);
