@@ -7,6 +7,7 @@ import { readImage } from '../../image/read-image.js';
 import { openDockerArchive } from '../../image/sources/docker-archive.js';
 import { dockerArchive, makeTemp, tarDir, writeTree } from '../../image/testdata/make-archives.js';
 import { IMAGE_CONFIG_CHECKS, imageAge, isRootUser } from './checks.js';
+import type { ImageConfigCheck } from './image-config-check.js';
 import { runImageConfigChecks } from './run-image-config-checks.js';
 
 const temp = makeTemp();
@@ -118,7 +119,7 @@ describe('image configuration checks', () => {
     const found = new Set(runImageConfigChecks({ image: metadata, tree }).map((f) => f.id));
     expect(found.has('image-trusted-registry')).toBe(false);
     expect(found.has('image-setuid-files')).toBe(true);
-    expect(IMAGE_CONFIG_CHECKS.filter((c) => c.cis).map((c) => c.cis)).toEqual(['4.1', '4.6', '4.9', '4.8', '4.10']);
+    expect((IMAGE_CONFIG_CHECKS as readonly ImageConfigCheck[]).filter((c) => c.cis).map((c) => c.cis)).toEqual(['4.1', '4.6', '4.9', '4.8', '4.10']);
   });
 
   it.each([
