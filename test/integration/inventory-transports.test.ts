@@ -116,6 +116,21 @@ describeWithServices('inventory() through every transport', (facts) => {
     });
   }
 
+  it('docker: finds the daemon through DOCKER_HOST when no dockerHost option is given', async () => {
+    const image = Object.values(facts.images)[0]!;
+    const saved = process.env.DOCKER_HOST;
+    process.env.DOCKER_HOST = facts.dockerHost;
+    let viaEnv: Inventory;
+    try {
+      viaEnv = await inventory(image.targets.docker);
+    } finally {
+      if (saved === undefined) delete process.env.DOCKER_HOST;
+      else process.env.DOCKER_HOST = saved;
+    }
+    expect(viaEnv.image?.configDigest).toBe(image.inspect.id);
+    expect(packageSet(viaEnv)).toEqual(packageSet(await inventoryOf(image, 'docker-archive')));
+  });
+
   describe('fixtures are what the tests above assume', () => {
     it('user-whiteout sets a USER and deletes files through whiteouts and an opaque directory', () => {
       const image = facts.images['user-whiteout'];
