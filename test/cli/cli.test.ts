@@ -31,10 +31,12 @@ describe('bulkhead CLI', () => {
   it('scan --format json lists exactly what dpkg-query lists', () => {
     const r = bulkhead('scan', demo, '--format', 'json');
     expect(r.status, r.stderr).toBe(0);
-    const inv = JSON.parse(r.stdout) as { packages: { name: string; version: string; arch?: string; source?: { name: string } }[]; distro?: { id: string; versionId?: string } };
-    const ours = inv.packages.map((p) => `${p.name}\t${p.version}\t${p.arch ?? ''}\t${p.source?.name ?? p.name}`).sort();
+    const inv = JSON.parse(r.stdout) as { packages: { ecosystem: string; name: string; version: string; arch?: string; source?: { name: string } }[]; distro?: { id: string; versionId?: string } };
+    const ours = inv.packages.filter((p) => p.ecosystem === 'deb').map((p) => `${p.name}\t${p.version}\t${p.arch ?? ''}\t${p.source?.name ?? p.name}`).sort();
     expect(ours).toEqual(dpkgQuery());
     expect(inv.distro).toMatchObject({ id: 'debian', versionId: '7' });
+    // The app's node_modules holds lodash 4.17.15 (examples/demo/build/app).
+    expect(inv.packages.filter((p) => p.ecosystem === 'npm').map((p) => `${p.name}@${p.version}`)).toEqual(['lodash@4.17.15']);
   });
 
   it('scan prints a table with the image and its packages', () => {
