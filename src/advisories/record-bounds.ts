@@ -25,6 +25,7 @@ export const advisoryId = z.string().min(3).max(128).regex(/^[A-Za-z0-9][A-Za-z0
 export const packageName = z.string().min(1).max(512).regex(/^[^\s\p{Cc}]+$/u);
 export const versionString = z.string().min(1).max(256).regex(/^[^\s\p{Cc}]+$/u);
 
+// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
 const PRINTABLE = /^[^\s\x00-\x1f\x7f-\x9f]+$/;
 
 /** The same rule as `versionString`, without zod's per-call cost: feeds carry millions of versions. */

@@ -79,8 +79,9 @@ function ranges(raw: readonly { type: string; events: readonly unknown[] }[], wh
   return out;
 }
 
-function affectedPackages(id: string, raw: readonly unknown[], log: SkipLog): AffectedPackage[] {
+function affectedPackages(id: string, raw: readonly unknown[], log: SkipLog): { affected: AffectedPackage[]; firstEcosystem?: string } {
   const out: AffectedPackage[] = [];
+  let firstEcosystem: string | undefined;
   for (const item of raw) {
     const parsed = osvAffected.safeParse(item);
     if (!parsed.success || !parsed.data.package) {
@@ -110,6 +111,7 @@ function affectedPackages(id: string, raw: readonly unknown[], log: SkipLog): Af
       log.skip(`${where}: no ECOSYSTEM/SEMVER range and no versions`);
       continue;
     }
+    firstEcosystem ??= osvEcosystem.split(':')[0];
     const dbSeverity = parsed.data.ecosystem_specific?.['urgency'] ?? parsed.data.database_specific?.['severity'];
     out.push({
       ecosystem: target.ecosystem,
@@ -121,7 +123,7 @@ function affectedPackages(id: string, raw: readonly unknown[], log: SkipLog): Af
       ...(typeof dbSeverity === 'string' && dbSeverity.length < 32 ? { severity: { source: raterOf(id), type: 'rating', level: levelForText(dbSeverity) } } : {}),
     });
   }
-  return out;
+  return { affected: out, ...(firstEcosystem ? { firstEcosystem } : {}) };
 }
 
 /** One OSV record; undefined (and a counted skip) when it is unusable. */
@@ -133,17 +135,16 @@ export function parseOsvRecord(value: unknown, log: SkipLog): Advisory | undefin
     return undefined;
   }
   const r = parsed.data;
-  const affected = affectedPackages(r.id, r.affected ?? [], log);
+  const { affected, firstEcosystem } = affectedPackages(r.id, r.affected ?? [], log);
   if (affected.length === 0) {
     log.skip(`${r.id}: nothing Bulkhead can match`);
     return undefined;
   }
-  const firstEcosystem = (r.affected?.[0] as { package?: { ecosystem?: string } } | undefined)?.package?.ecosystem?.split(':')[0] ?? 'unknown';
   const cwes = r.database_specific?.['cwe_ids'];
   return {
     id: r.id,
     aliases: (r.aliases ?? []).filter((a): a is string => advisoryId.safeParse(a).success).slice(0, RECORD_BOUNDS.maxAliases),
-    source: `osv:${firstEcosystem}`,
+    source: `osv:${firstEcosystem ?? 'unknown'}`,
     ...(r.published ? { published: r.published } : {}),
     modified: r.modified,
     ...(r.withdrawn ? { withdrawn: r.withdrawn } : {}),
@@ -154,26 +155,4 @@ export function parseOsvRecord(value: unknown, log: SkipLog): Advisory | undefin
     affected,
     references: (r.references ?? []).map(reference).filter((x): x is Reference => x !== undefined).slice(0, RECORD_BOUNDS.maxReferences),
   };
-}
-
-/** An OSV JSON document: one record or an array of records. */
-export function parseOsvJson(text: string, origin: string, log: SkipLog): Advisory[] {
-  if (text.length > RECORD_BOUNDS.maxRecordBytes * 64) {
-    log.skip(`${origin}: ${text.length} bytes is too large for one OSV document`);
-    return [];
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    log.skip(`${origin}: not valid JSON`);
-    return [];
-  }
-  const items = Array.isArray(value) ? value : [value];
-  const out: Advisory[] = [];
-  for (const item of items) {
-    const a = parseOsvRecord(item, log);
-    if (a) out.push(a);
-  }
-  return out;
 }
