@@ -165,19 +165,19 @@ export function openAdvisoryStore(file: string, options: { readonly?: boolean } 
       const q = query.trim();
       const byId = db
         .prepare(
-          `SELECT feed, json FROM advisories WHERE id = ?1 COLLATE NOCASE
-           UNION SELECT a.feed, a.json FROM aliases s JOIN advisories a ON a.rowid = s.advisory WHERE s.alias = ?1 COLLATE NOCASE LIMIT ?2`,
+          `SELECT feed, json FROM advisories WHERE id = @q COLLATE NOCASE
+           UNION SELECT a.feed, a.json FROM aliases s JOIN advisories a ON a.rowid = s.advisory WHERE s.alias = @q COLLATE NOCASE LIMIT @limit`,
         )
-        .all(q, limit) as { feed: string; json: string }[];
+        .all({ q, limit }) as { feed: string; json: string }[];
       const rows =
         byId.length > 0
           ? byId
           : (db
               .prepare(
                 `SELECT DISTINCT a.feed AS feed, a.json AS json FROM affected f JOIN advisories a ON a.rowid = f.advisory
-                 WHERE f.name = ?1 OR f.name = lower(?1) OR f.name = ?2 LIMIT ?3`,
+                 WHERE f.name = @q OR f.name = lower(@q) OR f.name = @pep503 LIMIT @limit`,
               )
-              .all(q, q.toLowerCase().replace(/[-_.]+/g, '-'), limit) as { feed: string; json: string }[]);
+              .all({ q, pep503: q.toLowerCase().replace(/[-_.]+/g, '-'), limit }) as { feed: string; json: string }[]);
       const advisories = rows.map((r) => ({ feed: r.feed, advisory: JSON.parse(r.json) as Advisory }));
       const cve = /^CVE-\d{4}-\d+$/i.test(q) ? q.toUpperCase() : undefined;
       const enrichment = cve ? createIndex(db).enrichment(cve) : undefined;
