@@ -14,7 +14,7 @@ const cli = path.join(root, 'dist/cli/main.js');
 const demo = path.join(root, 'examples/demo/debian-heartbleed.tar');
 
 function bulkhead(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, DOCKER_HOST: 'unix:///nonexistent.sock' } });
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, DOCKER_HOST: 'unix:///nonexistent.sock', BULKHEAD_DB: '/nonexistent/bulkhead-advisories.db' } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -27,7 +27,7 @@ function dpkgQuery(): string[] {
   return out.trim().split('\n').sort();
 }
 
-describe('bulkhead CLI', () => {
+describe('bulkhead CLI', { timeout: 120_000 }, () => {
   it('scan --format json lists exactly what dpkg-query lists', () => {
     const r = bulkhead('scan', demo, '--format', 'json');
     expect(r.status, r.stderr).toBe(0);
@@ -52,7 +52,7 @@ describe('bulkhead CLI', () => {
     const purls = (file: string): string[] => {
       const r = bulkhead('scan', `sbom:${file}`, '--format', 'json');
       expect(r.status, r.stderr).toBe(0);
-      return (JSON.parse(r.stdout) as { packages: { purl: string }[] }).packages.map((p) => p.purl).sort();
+      return (JSON.parse(r.stdout) as { inventory: { packages: { purl: string }[] } }).inventory.packages.map((p) => p.purl).sort();
     };
     for (const format of ['cyclonedx', 'spdx', 'json']) {
       const file = path.join(dir, `demo.${format}.json`);
