@@ -103,3 +103,39 @@ describe('built-in secret rules', () => {
     });
   }
 });
+
+describe('bad input', () => {
+  const allow = compileSecretAllowList();
+  const N = 200_000;
+  const adversarial: Record<string, string> = {
+    'token characters': 'ghp_'.repeat(N / 4) + 'a'.repeat(N),
+    'JWT-like runs': `eyJ${'a'.repeat(N)}.eyJ${'b'.repeat(N)}`,
+    'JWT starts': 'eyJ'.repeat(N / 3),
+    'PEM header lines': `-----BEGIN RSA PRIVATE KEY-----\n${'Proc-Type: x\n'.repeat(N / 12)}`,
+    'URL without host': `https://${'u'.repeat(N)}:${'p'.repeat(N)}`,
+    'URL schemes': 'a://'.repeat(N / 4),
+    'URL colons': `http://${'a:'.repeat(N / 2)}`,
+    'assignment runs': `password=${'a1'.repeat(N)}`,
+    'keyword runs': 'passwordpassword'.repeat(N / 16),
+    'quoted assignments': `secret = "${'x'.repeat(N)}`,
+    'AWS secret': `aws_secret_access_key=${'A'.repeat(N)}`,
+    'Azure': `AccountKey=${'A'.repeat(N)}`,
+    'Slack': `xoxb-${'1'.repeat(N)}`,
+  };
+  it.each(Object.entries(adversarial))('scans %s in linear time', (_name, text) => {
+    const started = performance.now();
+    scanText(Buffer.from(text), BUILTIN_SECRET_RULES, allow);
+    expect(performance.now() - started).toBeLessThan(1500);
+  });
+
+  it('reports line numbers in invalid UTF-8 and CRLF text', () => {
+    const token = `ghp_${random(ALNUM, 36, 99)}`;
+    const text = Buffer.concat([Buffer.from('a\r\n\xff\xfe broken \xc3\r\n', 'latin1'), Buffer.from(`t=${token}\r\n`)]);
+    expect(scanText(text, BUILTIN_SECRET_RULES, allow).map((m) => [m.rule.id, m.line])).toEqual([['github-pat', 3]]);
+  });
+
+  it('caps the findings of one text', () => {
+    const many = Array.from({ length: 500 }, (_, i) => `ghp_${random(ALNUM, 36, 1000 + i)}`).join('\n');
+    expect(scanText(Buffer.from(many), BUILTIN_SECRET_RULES, allow).length).toBe(50);
+  });
+});
