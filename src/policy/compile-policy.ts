@@ -7,7 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import { yamlLineOf } from './yaml-line.js';
 import type { z } from 'zod';
 import { createCelRuntime, type CelRuntime } from './cel/cel-runtime.js';
 import { compileException, type PolicyException } from './exceptions.js';
@@ -36,18 +37,8 @@ class FileContext {
     private readonly problems: PolicyProblem[],
   ) {}
 
-  /** The line of the deepest node that exists on `path`, or of `key` inside it. */
   lineOf(path: Path, key?: string): number {
-    for (let n = path.length; n >= 0; n--) {
-      const node = n === 0 ? this.doc.contents : this.doc.getIn(path.slice(0, n), true);
-      if (!isNode(node) || !node.range) continue;
-      if (key !== undefined && n === path.length && isMap(node)) {
-        const pair = node.items.find((p) => isScalar(p.key) && p.key.value === key);
-        if (pair && isNode(pair.key) && pair.key.range) return this.lines.linePos(pair.key.range[0]).line;
-      }
-      return this.lines.linePos(node.range[0]).line;
-    }
-    return 0;
+    return yamlLineOf(this.doc, this.lines, path, key);
   }
 
   add(path: Path, message: string, key?: string): void {

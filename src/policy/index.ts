@@ -13,3 +13,5 @@ export { evaluate, evaluateTraced, type TracedDecision, type RuleTrace, type Exc
 export { subjectFromScan, type ScanResultForPolicy, type SubjectContext } from './subject-from-scan.js';
 export { requiredFilePatterns } from './required-files.js';
 export { RULE_KIND_NAMES } from './rule-kinds.js';
+export { runPolicyTests, type PolicyTestResult } from './policy-test/run-policy-tests.js';
+export { subjectFromFixture, subjectFixtureSchema, type SubjectFixture } from './policy-test/subject-fixture.js';

@@ -1,0 +1,75 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_POLICY_PATH, registerPolicyCommand } from './policy.js';
+
+let out: string[];
+let err: string[];
+
+beforeEach(() => {
+  out = [];
+  err = [];
+  process.exitCode = undefined;
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (err.push(String(chunk)), true));
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  process.exitCode = undefined;
+});
+
+async function run(...args: string[]): Promise<number> {
+  const program = new Command('bulkhead').option('--debug').exitOverride();
+  registerPolicyCommand(program);
+  await program.parseAsync(['node', 'bulkhead', ...args]);
+  return Number(process.exitCode ?? 0);
+}
+
+async function tempDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'bulkhead-policy-'));
+}
+
+describe('bulkhead policy', () => {
+  it('lint: 0 for a valid policy, 2 with file:line problems for a broken one', async () => {
+    expect(await run('policy', 'lint', DEFAULT_POLICY_PATH)).toBe(0);
+    expect(out.join('')).toContain('ok — bulkhead-default');
+    const dir = await tempDir();
+    const bad = join(dir, 'bad.yaml');
+    await writeFile(bad, 'version: 1\nname: x\nrules:\n  - id: a\n    description: d\n    effect: block\n    vulnerabilities:\n      epss: 2\n');
+    expect(await run('policy', 'lint', bad)).toBe(2);
+    expect(err.join('')).toMatch(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:8: epss: `));
+  });
+
+  it('test: 0 when every case passes, 1 when one fails', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'policy.yaml'), 'version: 1\nname: x\nrules:\n  - id: no-root\n    description: d\n    effect: block\n    config: {notRoot: true}\n');
+    const fixtures = join(dir, 'tests');
+    await (await import('node:fs/promises')).mkdir(fixtures);
+    const fixture = (verdict: string) =>
+      `policy: ../policy.yaml\nnow: 2026-01-01T00:00:00Z\ncases:\n  - name: root\n    subject:\n      image: {reference: debian:12}\n    expect:\n      verdict: ${verdict}\n      violations: [no-root]\n`;
+    await writeFile(join(fixtures, 'a.yaml'), fixture('block'));
+    expect(await run('policy', 'test', fixtures)).toBe(0);
+    expect(out.join('')).toContain('PASS');
+    await writeFile(join(fixtures, 'a.yaml'), fixture('allow'));
+    expect(await run('policy', 'test', fixtures)).toBe(1);
+    expect(out.join('')).toContain('verdict: expected allow, got block');
+  });
+
+  it('test: a fixture with an unknown key fails with file:line', async () => {
+    const dir = await tempDir();
+    const file = join(dir, 'f.yaml');
+    await writeFile(file, `policy: ${DEFAULT_POLICY_PATH}\ncases:\n  - name: x\n    subject:\n      pakages: []\n    expect: {verdict: allow}\n`);
+    await expect(run('policy', 'test', file)).rejects.toThrow(/f\.yaml:5: unknown key "pakages"/);
+  });
+
+  it('init: writes the default policy and refuses to overwrite without --force', async () => {
+    const dir = await tempDir();
+    const file = join(dir, 'policy.yaml');
+    expect(await run('policy', 'init', file)).toBe(0);
+    expect(await readFile(file, 'utf8')).toBe(await readFile(DEFAULT_POLICY_PATH, 'utf8'));
+    await expect(run('policy', 'init', file)).rejects.toThrow(/exists; use --force/);
+    expect(await run('policy', 'init', file, '--force')).toBe(0);
+  });
+});
