@@ -1,0 +1,233 @@
+/**
+ * Language-package benchmark: a Debian 12 image with a few thousand npm
+ * packages (a real `npm install` of large dev tools) and a few hundred jars
+ * (Debian's Java libraries, Gradle, Maven, Ant), as a docker-archive.
+ * `bulkhead sbom --format cyclonedx` is timed beside the cost of merely
+ * streaming the archive's bytes and beside `trivy image --input`, alternating
+ * runs in the same process, peak RSS for each; then the two SBOMs' package
+ * sets are compared and every difference is listed with its reason.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DEBIAN_BASE_TAG, importDebianBase } from '../test/integration/support/debian-base.js';
+import { startDockerDaemon } from '../test/integration/support/docker-daemon.js';
+import { buildWithHostCa } from '../test/integration/support/lang-fixtures.js';
+import { CACHE_DIR } from './support/bench-images.js';
+import { recordSection } from './support/benchmarks-doc.js';
+import { measure, median, type Measurement } from './support/measure.js';
+import { trivyBinary } from './support/trivy.js';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const CLI = path.resolve(new URL('../dist/cli/main.js', import.meta.url).pathname);
+
+const JAVA_PACKAGES = [
+  'openjdk-17-jre-headless',
+  'gradle',
+  'maven',
+  'ant',
+  'ant-optional',
+  'libjetty9-java',
+  'libspring-context-java',
+  'libspring-web-java',
+  'libhibernate-validator-java',
+  'libjackson2-databind-java',
+  'libnetty-java',
+  'libbatik-java',
+  'libxalan2-java',
+  'libjgit-java',
+  'liblog4j2-java',
+  'libguava-java',
+];
+
+const DOCKERFILE = `FROM ${DEBIAN_BASE_TAG}
+RUN apt-get update \\
+ && apt-get install -y --no-install-recommends nodejs npm ${JAVA_PACKAGES.join(' ')} \\
+ && apt-get clean \\
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /srv/app
+COPY package.json /srv/app/package.json
+COPY host-ca.crt /tmp/host-ca.crt
+RUN NODE_EXTRA_CA_CERTS=/tmp/host-ca.crt npm install --no-audit --no-fund --loglevel=error \\
+ && rm -rf /tmp/host-ca.crt /root/.npm
+`;
+
+const PACKAGE_JSON = `${JSON.stringify(
+  {
+    name: 'bulkhead-bench-lang',
+    version: '1.0.0',
+    private: true,
+    license: 'MIT',
+    dependencies: { 'react-scripts': '5.0.1', '@angular/cli': '17.3.8', '@vue/cli': '5.0.8', serverless: '3.39.0', express: '4.21.2' },
+    devDependencies: { jest: '29.7.0', eslint: '8.57.0', typescript: '5.4.5', webpack: '5.91.0' },
+  },
+  null,
+  2,
+)}\n`;
+
+/** Builds (once; cached under .cache/bench, keyed by the Dockerfile and package.json) and returns the docker-archive. */
+async function langImage(): Promise<string> {
+  const key = createHash('sha256').update(DOCKERFILE).update(PACKAGE_JSON).digest('hex').slice(0, 12);
+  const archive = path.join(CACHE_DIR, `lang-large-${key}.tar`);
+  if (existsSync(archive)) return archive;
+  mkdirSync(CACHE_DIR, { recursive: true });
+  const root = mkdtempSync(path.join(tmpdir(), 'bulkhead-bench-docker-'));
+  const daemon = await startDockerDaemon({ root });
+  try {
+    await importDebianBase(daemon, path.join(CACHE_DIR, '..', 'integration'), (line) => process.stderr.write(`${line}\n`));
+    const context = path.join(root, 'context');
+    mkdirSync(context);
+    writeFileSync(path.join(context, 'Dockerfile'), DOCKERFILE);
+    writeFileSync(path.join(context, 'package.json'), PACKAGE_JSON);
+    const tag = `bulkhead-bench/lang-large:${key}`;
+    process.stderr.write(`building ${tag}\n`);
+    await buildWithHostCa(daemon.docker, context, tag, root);
+    await daemon.docker(['save', '-o', `${archive}.partial`, tag], { timeoutMs: 1_800_000 });
+    renameSync(`${archive}.partial`, archive);
+  } finally {
+    await daemon.stop();
+    rmSync(root, { recursive: true, force: true });
+  }
+  return archive;
+}
+
+interface Component {
+  readonly purl?: string;
+  readonly properties?: readonly { readonly name: string; readonly value: string }[];
+}
+
+/** Package identity both tools agree on: purl type, namespace/name, version (qualifiers and subpaths dropped). */
+function identity(purl: string): string | undefined {
+  const match = /^pkg:([^/]+)\/([^@?#]+)@([^?#]+)/.exec(purl);
+  if (!match) return undefined;
+  const [, type, name, version] = match;
+  const decoded = decodeURIComponent(name!).toLowerCase();
+  return `${type}:${type === 'pypi' ? decoded.replace(/[-_.]+/g, '-') : decoded}@${decodeURIComponent(version!)}`;
+}
+
+/** identity → file paths where the tool says it found it. */
+function componentsOf(file: string, pathProperty: (c: Component) => string[]): Map<string, string[]> {
+  const bom = JSON.parse(readFileSync(file, 'utf8')) as { components?: Component[] };
+  const out = new Map<string, string[]>();
+  const visit = (components: readonly Component[] | undefined): void => {
+    for (const c of components ?? []) {
+      const id = c.purl ? identity(c.purl) : undefined;
+      if (id) out.set(id, [...(out.get(id) ?? []), ...pathProperty(c)]);
+      visit((c as { components?: Component[] }).components);
+    }
+  };
+  visit(bom.components);
+  return out;
+}
+
+const ourPaths = (c: Component): string[] =>
+  (c.properties ?? []).filter((p) => /location|path/i.test(p.name)).map((p) => p.value);
+const trivyPaths = (c: Component): string[] =>
+  (c.properties ?? []).filter((p) => p.name === 'aquasecurity:trivy:FilePath').map((p) => `/${p.value.replace(/^\//, '')}`);
+
+/** Stage timings a `--debug` run prints ('timings: read 1.2s, …'). */
+function debugTimings(archive: string, out: string): string {
+  const result = spawnSync(process.execPath, [CLI, '--debug', 'sbom', `docker-archive:${archive}`, '--format', 'cyclonedx', '-o', out], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 2 ** 20,
+  });
+  return result.stderr.split('\n').find((line) => line.startsWith('timings:'))?.slice('timings:'.length).trim() ?? '(none printed)';
+}
+
+export async function languageInventoryBench(): Promise<void> {
+  const archive = await langImage();
+  const trivy = trivyBinary();
+  const work = mkdtempSync(path.join(tmpdir(), 'bulkhead-bench-lang-'));
+  const ours: Measurement[] = [];
+  const theirs: Measurement[] = [];
+  const cat: Measurement[] = [];
+  const sha: Measurement[] = [];
+  const oursFile = path.join(work, 'bulkhead.json');
+  const trivyFile = path.join(work, 'trivy.json');
+  try {
+    // One unmeasured pass so every contender reads from the same warm page cache.
+    measure('sh', ['-c', 'cat "$1" > /dev/null', 'sh', archive]);
+    for (let run = 0; run < RUNS; run++) {
+      cat.push(measure('sh', ['-c', 'cat "$1" > /dev/null', 'sh', archive]));
+      sha.push(measure('sha256sum', [archive]));
+      ours.push(measure(process.execPath, [CLI, 'sbom', `docker-archive:${archive}`, '--format', 'cyclonedx', '-o', oursFile]));
+      const cache = path.join(work, `trivy-cache-${run}`);
+      theirs.push(
+        measure(trivy, ['image', '--input', archive, '--format', 'cyclonedx', '--offline-scan', '--skip-db-update', '--cache-dir', cache, '-o', trivyFile]),
+      );
+      rmSync(cache, { recursive: true, force: true });
+    }
+    const stages = debugTimings(archive, path.join(work, 'debug.json'));
+
+    const mine = componentsOf(oursFile, ourPaths);
+    const trivys = componentsOf(trivyFile, trivyPaths);
+    const byType = (ids: Iterable<string>): Record<string, number> => {
+      const counts: Record<string, number> = {};
+      for (const id of ids) {
+        const type = id.slice(0, id.indexOf(':'));
+        counts[type] = (counts[type] ?? 0) + 1;
+      }
+      return counts;
+    };
+    const onlyOurs = [...mine.keys()].filter((id) => !trivys.has(id)).sort();
+    const onlyTrivy = [...trivys.keys()].filter((id) => !mine.has(id)).sort();
+    writeFileSync(path.join(CACHE_DIR, 'lang-large-diff.json'), JSON.stringify({ onlyOurs: onlyOurs.map((id) => [id, mine.get(id)]), onlyTrivy: onlyTrivy.map((id) => [id, trivys.get(id)]) }, null, 2));
+
+    const t = (ms: Measurement[]): number => median(ms.map((m) => m.seconds));
+    const r = (ms: Measurement[]): number => Math.max(...ms.map((m) => m.maxRssMiB));
+    const mib = statSync(archive).size / 2 ** 20;
+    const vsStream = t(ours) / t(cat);
+    const vsTrivy = t(ours) / t(theirs);
+    const verdict = (ok: boolean): string => (ok ? 'met' : '**missed**');
+    const typeRows = [...new Set([...Object.keys(byType(mine.keys())), ...Object.keys(byType(trivys.keys()))])]
+      .sort()
+      .map((type) => `| ${type} | ${byType(mine.keys())[type] ?? 0} | ${byType(trivys.keys())[type] ?? 0} | ${byType(onlyOurs)[type] ?? 0} | ${byType(onlyTrivy)[type] ?? 0} |`);
+    const summary = {
+      mib,
+      cat: t(cat),
+      sha: t(sha),
+      ours: t(ours),
+      oursRss: r(ours),
+      trivy: t(theirs),
+      trivyRss: r(theirs),
+      vsStream,
+      vsTrivy,
+      stages,
+      onlyOurs: onlyOurs.length,
+      onlyTrivy: onlyTrivy.length,
+    };
+    process.stderr.write(`${JSON.stringify(summary)}\n`);
+    writeFileSync(path.join(CACHE_DIR, 'lang-large-summary.json'), JSON.stringify({ ...summary, typeRows }, null, 2));
+    recordSection(
+      'language-inventory',
+      `## Language packages: a few thousand npm packages and a few hundred jars
+
+Image: Debian 12 minbase plus Debian's \`nodejs\`, \`npm\` and ${JAVA_PACKAGES.length} Java packages (${JAVA_PACKAGES.map((p) => `\`${p}\``).join(', ')}),
+and an \`npm install\` from the npm registry of react-scripts, @angular/cli, @vue/cli, serverless, express (dev: jest, eslint, typescript, webpack);
+as a docker-archive of ${mib.toFixed(0)} MiB. ${RUNS} alternating runs each, median wall time and the highest peak RSS, page cache warm for all.
+Measured ${new Date().toISOString().slice(0, 10)} on ${process.platform}/${process.arch}, Node ${process.version}.
+
+| run | time | peak RSS |
+| --- | ---: | ---: |
+| \`cat IMG.tar > /dev/null\` (streaming the bytes) | ${t(cat).toFixed(2)} s | ${r(cat).toFixed(0)} MiB |
+| \`sha256sum IMG.tar\` (streaming and digesting) | ${t(sha).toFixed(2)} s | ${r(sha).toFixed(0)} MiB |
+| \`bulkhead sbom docker-archive:IMG.tar --format cyclonedx\` | ${t(ours).toFixed(2)} s | ${r(ours).toFixed(0)} MiB |
+| \`trivy image --input IMG.tar --format cyclonedx --offline-scan\` (empty cache) | ${t(theirs).toFixed(2)} s | ${r(theirs).toFixed(0)} MiB |
+
+Targets of the language issue: time ≤ 2× streaming — ${vsStream.toFixed(2)}× \`cat\`, ${verdict(vsStream <= 2)};
+time ≤ 0.5× Trivy — ${vsTrivy.toFixed(2)}×, ${verdict(vsTrivy <= 0.5)}; peak RSS ≤ 300 MB — ${r(ours).toFixed(0)} MiB, ${verdict(r(ours) * 1.048576 <= 300)}.
+Bulkhead's stage timings (\`--debug\`): ${stages}.
+
+Packages by purl type (identity = type, name, version; qualifiers dropped):
+
+| purl type | bulkhead | trivy | only bulkhead | only trivy |
+| --- | ---: | ---: | ---: | ---: |
+${typeRows.join('\n')}
+`,
+    );
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
