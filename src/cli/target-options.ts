@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { text } from 'node:stream/consumers';
 import type { Inventory } from '../domain/inventory.js';
 import { BadInputError } from '../domain/errors.js';
-import { inventory } from '../scan/index.js';
+import { inventory, type InventoryOptions } from '../scan/index.js';
 import { createProgressDisplay } from './progress-display.js';
 
 export interface TargetOptions {
@@ -41,6 +41,20 @@ export function addTargetOptions(command: Command): Command {
 }
 
 export async function inventoryFromCli(target: string, options: TargetOptions, debug: boolean): Promise<Inventory> {
+  const inventoryOptions = await scanOptionsFromCli(options, debug);
+  try {
+    return await inventory(target, inventoryOptions);
+  } finally {
+    inventoryOptions.finish();
+  }
+}
+
+/**
+ * The inventory options behind the target flags, with progress drawing and
+ * --debug stage timings; `finish()` stops the progress display and prints
+ * the timings (the scan command calls it through onStage's last 'match' stage).
+ */
+export async function scanOptionsFromCli(options: TargetOptions, debug: boolean): Promise<InventoryOptions & { finish(): void }> {
   let password: string | undefined;
   if (options.passwordStdin) {
     if (process.stdin.isTTY) throw new BadInputError('--password-stdin expects the password on standard input');
@@ -48,19 +62,26 @@ export async function inventoryFromCli(target: string, options: TargetOptions, d
   }
   const progress = createProgressDisplay();
   const timings: string[] = [];
-  try {
-    return await inventory(target, {
-      platform: options.platform,
-      insecure: options.insecure,
-      username: options.username,
-      password,
-      catalogers: options.catalogers,
-      dockerHost: options.dockerHost,
-      onProgress: progress.onProgress,
-      onStage: (stage, ms) => timings.push(`${stage} ${ms.toFixed(0)} ms`),
-    });
-  } finally {
+  let finished = false;
+  const finish = (): void => {
+    if (finished) return;
+    finished = true;
     progress.done();
     if (debug && timings.length > 0) process.stderr.write(`timings: ${timings.join(', ')}\n`);
-  }
+  };
+  return {
+    platform: options.platform,
+    insecure: options.insecure,
+    username: options.username,
+    password,
+    catalogers: options.catalogers,
+    dockerHost: options.dockerHost,
+    onProgress: progress.onProgress,
+    onStage: (stage, ms) => {
+      timings.push(`${stage} ${ms.toFixed(0)} ms`);
+      // Matching is the last stage of a scan; the inventory's last is 'catalog' or 'read-sbom'.
+      if (stage === 'match') finish();
+    },
+    finish,
+  };
 }

@@ -6,3 +6,4 @@ export { inventory, type InventoryOptions } from './inventory-target.js';
 export { parseTarget, type Target } from './target.js';
 export type { ScanProgress, StageTimer } from './progress.js';
 export { toolVersion } from './tool-version.js';
+export { scan, filterFindings, summarize, type ScanOptions, type ScanResult, type ScanSummary, type DatabaseInfo } from './scan-target.js';

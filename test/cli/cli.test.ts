@@ -31,7 +31,7 @@ describe('bulkhead CLI', { timeout: 120_000 }, () => {
   it('scan --format json lists exactly what dpkg-query lists', () => {
     const r = bulkhead('scan', demo, '--format', 'json');
     expect(r.status, r.stderr).toBe(0);
-    const inv = JSON.parse(r.stdout) as { packages: { ecosystem: string; name: string; version: string; arch?: string; source?: { name: string } }[]; distro?: { id: string; versionId?: string } };
+    const inv = (JSON.parse(r.stdout) as { inventory: { packages: { ecosystem: string; name: string; version: string; arch?: string; source?: { name: string } }[]; distro?: { id: string; versionId?: string } } }).inventory;
     const ours = inv.packages.filter((p) => p.ecosystem === 'deb').map((p) => `${p.name}\t${p.version}\t${p.arch ?? ''}\t${p.source?.name ?? p.name}`).sort();
     expect(ours).toEqual(dpkgQuery());
     expect(inv.distro).toMatchObject({ id: 'debian', versionId: '7' });
