@@ -80,10 +80,10 @@ function openReadHandle(file: string): Database.Database {
 function createIndex(db: Database.Database): AdvisoryIndex {
   const snapshot = (db.prepare("SELECT value FROM meta WHERE key = 'snapshot'").get() as { value: string } | undefined)?.value ?? 'empty';
   const byDistro = db.prepare(
-    'SELECT a.rowid AS rowid, a.json AS json FROM affected f JOIN advisories a ON a.rowid = f.advisory WHERE f.ecosystem = ? AND f.name = ? AND f.distro = ?',
+    'SELECT a.rowid AS rowid, a.json AS json FROM affected f JOIN advisories a ON a.rowid = f.advisory WHERE f.ecosystem = ? AND f.name = ? AND f.distro = ? ORDER BY a.id, a.feed',
   );
   const anyDistro = db.prepare(
-    'SELECT DISTINCT a.rowid AS rowid, a.json AS json FROM affected f JOIN advisories a ON a.rowid = f.advisory WHERE f.ecosystem = ? AND f.name = ?',
+    'SELECT DISTINCT a.rowid AS rowid, a.json AS json FROM affected f JOIN advisories a ON a.rowid = f.advisory WHERE f.ecosystem = ? AND f.name = ? ORDER BY a.id, a.feed',
   );
   const enrich = db.prepare('SELECT kind, json FROM enrichment WHERE cve = ?');
   const lookups = new Map<string, readonly Advisory[]>();
