@@ -3,6 +3,7 @@
 // facts written in OSV JSON plus a KEV excerpt) into a fresh database under .cache/demo/
 // and scans the demo image against it. Offline; needs `npm run build` (npm ci runs it).
 import { spawnSync } from 'node:child_process';
+import process from 'node:process';
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
