@@ -100,11 +100,14 @@ interface Component {
 
 /** Package identity both tools agree on: purl type, namespace/name, version (qualifiers and subpaths dropped). */
 function identity(purl: string): string | undefined {
-  const match = /^pkg:([^/]+)\/([^@?#]+)@([^?#]+)/.exec(purl);
+  const match = /^pkg:([^/]+)\/([^@?#]+)@([^?#]+)(?:\?([^#]*))?/.exec(purl);
   if (!match) return undefined;
-  const [, type, name, version] = match;
+  const [, type, name, version, qualifiers] = match;
   const decoded = decodeURIComponent(name!).toLowerCase();
-  return `${type}:${type === 'pypi' ? decoded.replace(/[-_.]+/g, '-') : decoded}@${decodeURIComponent(version!)}`;
+  // Trivy moves a deb epoch into an 'epoch' qualifier; Bulkhead keeps it in the version as dpkg prints it.
+  const epoch = new URLSearchParams(qualifiers ?? '').get('epoch');
+  const v = decodeURIComponent(version!);
+  return `${type}:${type === 'pypi' ? decoded.replace(/[-_.]+/g, '-') : decoded}@${epoch && !v.includes(':') ? `${epoch}:${v}` : v}`;
 }
 
 /** identity → file paths where the tool says it found it. */
@@ -123,7 +126,7 @@ function componentsOf(file: string, pathProperty: (c: Component) => string[]): M
 }
 
 const ourPaths = (c: Component): string[] =>
-  (c.properties ?? []).filter((p) => /location|path/i.test(p.name)).map((p) => p.value);
+  (c.properties ?? []).filter((p) => /^bulkhead:location:\d+:path$/.test(p.name)).map((p) => p.value);
 const trivyPaths = (c: Component): string[] =>
   (c.properties ?? []).filter((p) => p.name === 'aquasecurity:trivy:FilePath').map((p) => `/${p.value.replace(/^\//, '')}`);
 

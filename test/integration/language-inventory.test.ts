@@ -82,7 +82,8 @@ describeWithServices('language packages in real images', (facts) => {
 
     beforeAll(async () => {
       const ls = async (extra: readonly string[]): Promise<Set<string>> =>
-        npmLsSet(await runIn(docker, node.tag, ['npm', 'ls', '--all', '--json', ...extra], '/app'));
+        // npm ls exits 1 over peer-dependency complaints but still prints the whole tree.
+        npmLsSet(await runIn(docker, node.tag, ['npm', 'ls', '--all', '--json', ...extra], { workdir: '/app', allowFailure: true }));
       [all, prod] = await Promise.all([ls([]), ls(['--omit=dev'])]);
     }, 5 * 60_000);
 
@@ -96,10 +97,10 @@ describeWithServices('language packages in real images', (facts) => {
     for (const transport of ['docker-archive', 'dir'] as const) {
       it(`${transport}: finds every package npm ls lists under /app, and nothing else`, async () => {
         const inv = await inventoryOf(node, transport);
-        const found = new Set(
-          inv.packages.filter((pkg) => pkg.ecosystem === 'npm' && pkg.locations.some((l) => l.path.startsWith(APP))).map(npmId),
-        );
-        expectRecallAndNoExtras(found, all);
+        const app = inv.packages.filter((pkg) => pkg.ecosystem === 'npm' && pkg.locations.some((l) => l.path.startsWith('/app/')));
+        for (const cataloger of ['lang/npm-installed', 'lang/npm-lock']) {
+          expectRecallAndNoExtras(new Set(app.filter((pkg) => pkg.foundBy === cataloger).map(npmId)), all, cataloger);
+        }
       });
     }
 
@@ -121,16 +122,20 @@ describeWithServices('language packages in real images', (facts) => {
       expect(installed.map((pkg) => pkg.locations[0]!.path).sort()).toEqual(manifests.map((file) => file.slice(node.rootfsDir.length)).sort());
     });
 
-    it('marks as dev exactly what npm ls --omit=dev leaves out', async () => {
-      const inv = await inventoryOf(node, 'docker-archive');
-      const app = inv.packages.filter((pkg) => pkg.ecosystem === 'npm' && pkg.locations.some((l) => l.path.startsWith(APP)));
-      const devOnly = new Set([...all].filter((id) => !prod.has(id)));
-      expect(devOnly.size).toBeGreaterThan(0);
-      const markedDev = new Set(app.filter((pkg) => pkg.scope === 'dev').map(npmId));
-      const markedProd = new Set(app.filter((pkg) => pkg.scope !== 'dev').map(npmId));
-      expect([...markedDev].sort()).toEqual([...devOnly].sort());
-      expect([...markedProd].sort()).toEqual([...prod].sort());
-    });
+    for (const [cataloger, where] of [
+      ['lang/npm-lock', '/app/package-lock.json'],
+      ['lang/npm-installed', APP],
+    ] as const) {
+      it(`${cataloger}: marks as dev exactly what npm ls --omit=dev leaves out`, async () => {
+        const inv = await inventoryOf(node, 'docker-archive');
+        const app = inv.packages.filter((pkg) => pkg.foundBy === cataloger && pkg.locations[0]!.path.startsWith(where));
+        expect(app.length).toBeGreaterThan(0);
+        const devOnly = new Set([...all].filter((id) => !prod.has(id)));
+        expect(devOnly.size).toBeGreaterThan(0);
+        expect([...new Set(app.filter((pkg) => pkg.scope === 'dev').map(npmId))].sort()).toEqual([...devOnly].sort());
+        expect([...new Set(app.filter((pkg) => pkg.scope !== 'dev').map(npmId))].sort()).toEqual([...prod].sort());
+      });
+    }
 
     it('npm packages outside the app are Debian-installed, owned by the deb package dpkg -S names', async () => {
       const inv = await inventoryOf(node, 'docker-archive');
@@ -164,19 +169,22 @@ describeWithServices('language packages in real images', (facts) => {
       }
     });
 
-    it('finds every module `go version -m` lists in Debian Go binaries, and the Go toolchain as stdlib', async () => {
+    it('finds every Go binary and module `go version -m` lists, and the Go toolchain as stdlib', async () => {
       const inv = await inventoryOf(debian, 'docker-archive');
       const go = inv.packages.filter((pkg) => pkg.ecosystem === 'go');
-      for (const binary of ['/usr/bin/fzf', '/usr/bin/age']) {
-        const expected = goVersionM((await run('go', ['version', '-m', path.join(debian.rootfsDir, binary)])).stdout);
-        const found = new Set(go.filter((pkg) => pkg.locations[0]!.path === binary).map((pkg) => `${pkg.name}@${pkg.version}`));
-        expectRecallAndNoExtras(found, expected, binary);
+      // `go version -m DIR` walks the directory and describes every Go binary in it.
+      const expected = goVersionM((await run('go', ['version', '-m', path.join(debian.rootfsDir, 'usr')], { maxBuffer: 64 * 2 ** 20 })).stdout, debian.rootfsDir);
+      expect([...expected.keys()].sort()).toEqual(expect.arrayContaining(['/usr/bin/age', '/usr/bin/fzf']));
+      expect([...new Set(go.map((pkg) => pkg.locations[0]!.path))].sort()).toEqual([...expected.keys()].sort());
+      for (const [binary, modules] of expected) {
+        const found = new Set(go.filter((pkg) => pkg.locations[0]!.path === binary).map(goId));
+        expectRecallAndNoExtras(found, modules, binary);
       }
       await expectOwnedAsDpkgSays(debian, inv, go);
     });
 
     it('finds every Maven artifact in the pom.properties of Debian jars, each owned by its deb package', async () => {
-      const jars = realJars(path.join(debian.rootfsDir, 'usr/share/java'));
+      const jars = realJars(path.join(debian.rootfsDir, 'usr'));
       expect(jars.length).toBeGreaterThan(5);
       const expected = new Set<string>();
       const withoutPom: string[] = [];
@@ -259,25 +267,39 @@ function isInstalledManifest(file: string): boolean {
   return rest.length === 1 ? !rest[0]!.startsWith('.') && !rest[0]!.startsWith('@') : rest.length === 2 && rest[0]!.startsWith('@');
 }
 
-/** module@version for the main module (when versioned), every dep (its replacement when replaced) and stdlib@<go version>. */
-function goVersionM(output: string): Set<string> {
-  const ids = new Set<string>();
+/**
+ * Per binary (path inside the image): module@version for the main module
+ * (when versioned), every dep (its replacement when replaced) and
+ * stdlib@<go version>. Versions without their leading 'v', so the toolchain
+ * ('go1.19.8') and module versions compare the same way.
+ */
+function goVersionM(output: string, rootfs: string): Map<string, Set<string>> {
+  const binaries = new Map<string, Set<string>>();
+  let ids = new Set<string>();
   const lines = output.split('\n');
-  const toolchain = /:\s+go(\S+)/.exec(lines[0] ?? '')?.[1];
-  if (toolchain) ids.add(`stdlib@${toolchain}`);
-  for (let i = 1; i < lines.length; i++) {
+  for (let i = 0; i < lines.length; i++) {
+    const header = /^(\/.*): go(\S+)$/.exec(lines[i]!);
+    if (header) {
+      ids = new Set([`stdlib@${header[2]}`]);
+      binaries.set(header[1]!.slice(rootfs.length), ids);
+      continue;
+    }
     const [kind, modPath, version] = lines[i]!.trim().split('\t');
     if (kind !== 'mod' && kind !== 'dep') continue;
     const next = lines[i + 1]?.trim().split('\t');
     if (next?.[0] === '=>') {
-      ids.add(`${next[1]}@${next[2]}`);
+      ids.add(`${next[1]}@${next[2]!.replace(/^v/, '')}`);
       i++;
       continue;
     }
     if (kind === 'mod' && (version === undefined || version === '(devel)')) continue;
-    ids.add(`${modPath}@${version}`);
+    ids.add(`${modPath}@${version!.replace(/^v/, '')}`);
   }
-  return ids;
+  return binaries;
+}
+
+function goId(pkg: Package): string {
+  return `${pkg.name}@${pkg.version.replace(/^v/, '')}`;
 }
 
 /** groupId:artifactId:version of one pom.properties file (java.util.Properties syntax, simple keys). */
@@ -293,7 +315,7 @@ function pomProperties(text: string): string | undefined {
   return groupId && artifactId && version ? `${groupId}:${artifactId}:${version}` : undefined;
 }
 
-/** Regular *.jar files under a directory (Debian's unversioned names are symlinks to them). */
+/** Regular *.jar files under a directory (Debian's unversioned names and most of /usr/share/maven-repo are symlinks to them). */
 function realJars(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.name.endsWith('.jar'))

@@ -112,9 +112,15 @@ export async function prepareLangImage(facts: ReadyFacts, repoRoot: string, name
 }
 
 /** Runs a command in a throwaway container of `tag` without network and returns its stdout. */
-export async function runIn(docker: Docker, tag: string, command: readonly string[], workdir?: string): Promise<string> {
+export async function runIn(
+  docker: Docker,
+  tag: string,
+  command: readonly string[],
+  options: { readonly workdir?: string; readonly allowFailure?: boolean } = {},
+): Promise<string> {
+  const { workdir, allowFailure } = options;
   const args = ['run', '--rm', '--network', 'none', ...(workdir ? ['-w', workdir] : []), '--entrypoint', command[0]!, tag, ...command.slice(1)];
-  return (await docker(args, { timeoutMs: 5 * 60_000 })).stdout;
+  return (await docker(args, { timeoutMs: 5 * 60_000, allowFailure })).stdout;
 }
 
 async function exists(file: string): Promise<boolean> {
