@@ -80,10 +80,10 @@ function openReadHandle(file: string): Database.Database {
 function createIndex(db: Database.Database): AdvisoryIndex {
   const snapshot = (db.prepare("SELECT value FROM meta WHERE key = 'snapshot'").get() as { value: string } | undefined)?.value ?? 'empty';
   const byDistro = db.prepare(
-    'SELECT a.rowid AS rowid, a.json AS json FROM affected f JOIN advisories a ON a.rowid = f.advisory WHERE f.ecosystem = ? AND f.name = ? AND f.distro = ? ORDER BY a.id, a.feed',
+    'SELECT a.rowid AS rowid, a.json AS json FROM affected f JOIN advisories a ON a.rowid = f.advisory WHERE f.ecosystem = ? AND f.name = ? AND f.distro = ?',
   );
   const anyDistro = db.prepare(
-    'SELECT DISTINCT a.rowid AS rowid, a.json AS json FROM affected f JOIN advisories a ON a.rowid = f.advisory WHERE f.ecosystem = ? AND f.name = ? ORDER BY a.id, a.feed',
+    'SELECT DISTINCT a.rowid AS rowid, a.json AS json FROM affected f JOIN advisories a ON a.rowid = f.advisory WHERE f.ecosystem = ? AND f.name = ?',
   );
   const enrich = db.prepare('SELECT kind, json FROM enrichment WHERE cve = ?');
   const lookups = new Map<string, readonly Advisory[]>();
@@ -103,6 +103,8 @@ function createIndex(db: Database.Database): AdvisoryIndex {
       // Language packages are stored with distro '' so one query shape serves both.
       const rows = (distro === undefined ? anyDistro.all(ecosystem, name) : byDistro.all(ecosystem, name, distro)) as { rowid: number; json: string }[];
       const list = rows.map((r) => parsed.get(r.rowid) ?? remember(parsed, r.rowid, JSON.parse(r.json) as Advisory));
+      // Sorted here rather than in SQL: the lists are short and SQLite would build a temp b-tree per query.
+      if (list.length > 1) list.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : x.source < y.source ? -1 : x.source > y.source ? 1 : 0));
       return remember(lookups, key, list);
     },
     enrichment(cve: string) {

@@ -32,7 +32,8 @@ CREATE TABLE IF NOT EXISTS affected (
   distro TEXT NOT NULL,
   advisory INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS affected_lookup ON affected (ecosystem, name, distro);
+-- Covering: a lookup reads only this index, then the advisory rows it points at.
+CREATE INDEX IF NOT EXISTS affected_lookup ON affected (ecosystem, name, distro, advisory);
 CREATE INDEX IF NOT EXISTS affected_advisory ON affected (advisory);
 CREATE TABLE IF NOT EXISTS aliases (alias TEXT NOT NULL, advisory INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS aliases_alias ON aliases (alias);
