@@ -12,7 +12,7 @@ import { BadInputError, LimitExceededError } from '../domain/errors.js';
 import type { FileEntry, FileTree } from '../image/file-tree.js';
 import type { ImageSource } from '../image/image-source.js';
 import { DEFAULT_LIMITS, type ReadLimits } from '../image/limits.js';
-import { openDockerArchive, openDirectory, openOciArchive, openOciLayout, parsePlatform, readImage } from '../image/index.js';
+import { openDockerArchive, openDirectory, openOciArchive, openOciLayout, parsePlatform, readImage, type ReadImageOptions } from '../image/index.js';
 import { openRegistryImage } from '../image/sources/registry.js';
 import { openDockerDaemonImage } from '../image/sources/docker-daemon.js';
 import { selectCatalogers } from '../catalog/registry.js';
@@ -37,6 +37,14 @@ export interface InventoryOptions {
   readonly limits?: Partial<ReadLimits>;
   readonly onProgress?: (event: ScanProgress) => void;
   readonly onStage?: StageTimer;
+  /**
+   * Transient per-layer content inspection while the image streams (every
+   * layer's files, deleted ones too; see ReadImageOptions.inspect). The secret
+   * scanner plugs in here through checks/inventory-with-checks.ts.
+   */
+  readonly inspect?: ReadImageOptions['inspect'];
+  /** Receives the squashed tree before the inventory is returned, for file-based checks (setuid/setgid). */
+  readonly onTree?: (tree: FileTree) => void;
 }
 
 
@@ -85,6 +93,7 @@ export async function inventory(target: string | Target, options: InventoryOptio
         readImage(source, {
           selects,
           sniff,
+          ...(options.inspect ? { inspect: options.inspect } : {}),
           limits,
           onProgress: (p) => options.onProgress?.({ stage: 'layers', ...p }),
         }),
@@ -97,6 +106,7 @@ export async function inventory(target: string | Target, options: InventoryOptio
     }
   }
 
+  options.onTree?.(tree);
   const distro: Distro | undefined = await timed('distro', () => detectDistro(tree));
   const outcome = await timed('catalog', () =>
     runCatalogers(tree, catalogers, {
