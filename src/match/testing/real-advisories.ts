@@ -27,7 +27,7 @@ export const HEARTBLEED_TRACKER = advisory({
   published: '2014-04-07T22:55:03Z',
   summary: 'The TLS and DTLS implementations in OpenSSL 1.0.1 before 1.0.1g do not properly handle Heartbeat Extension packets',
   affected: [
-    { ...debian('openssl', 'debian-7', '1.0.1e-2+deb7u5'), severity: { source: 'debian', type: 'rating', level: 'high' } },
+    debian('openssl', 'debian-7', '1.0.1e-2+deb7u5'),
     debian('openssl', 'debian-6', undefined, 'not-affected'),
   ],
   references: [{ type: 'ADVISORY', url: 'https://security-tracker.debian.org/tracker/CVE-2014-0160' }],
@@ -176,10 +176,14 @@ export const PYYAML = advisory({
   affected: [{ ecosystem: 'pypi', name: 'pyyaml', ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '5.4' }] }], versions: [], status: 'affected' }],
 });
 
-/** CISA KEV catalogue 2025.08.25: CVE-2014-0160 added 2022-05-04, due 2022-05-25. */
+/** CISA KEV catalogue 2025.08.25: CVE-2014-0160 added 2022-05-04, due 2022-05-25, CWE-125; NVD: CVSS 3.1 7.5. */
 export const HEARTBLEED_KEV: VulnerabilityEnrichment = {
   cve: 'CVE-2014-0160',
   kev: { dateAdded: '2022-05-04', dueDate: '2022-05-25', name: 'OpenSSL Information Disclosure Vulnerability' },
+  nvd: {
+    severity: [{ source: 'nvd', type: 'CVSS_V3', vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N', score: 7.5, level: 'high' }],
+    cwes: ['CWE-125'],
+  },
 };
 
 /** Rocky Linux RLSA-2021:1989 (bind, CVE-2021-25215, Important): fixed in 32:9.11.26-4.el8_4 (src bind-9.11.26-4.el8_4.src.rpm). */

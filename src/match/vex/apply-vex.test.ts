@@ -22,8 +22,12 @@ const lodash = testPackage({ ecosystem: 'npm', name: 'lodash', version: '4.17.15
 const { findings } = matchInventory({ packages: [ssl, lodash], relationships: [] }, index);
 
 describe('applyVex', () => {
-  it('OpenVEX not_affected on a subcomponent purl suppresses that CVE only; under_investigation suppresses nothing', async () => {
-    const out = applyVex(findings, await readVexFile(path.join(here, 'testdata/heartbleed.openvex.json')));
+  it('OpenVEX not_affected on a subcomponent of this image suppresses that CVE for that package only; under_investigation suppresses nothing', async () => {
+    const image = { configDigest: 'sha256:169db32e715f991436207f3fbbc8cb428e44947de9a66e77e65f74e3fa0ad063', repoDigests: [], repoTags: [] } as never;
+    const statements = await readVexFile(path.join(here, 'testdata/heartbleed.openvex.json'));
+    // The product names another image: the statement is not about this one.
+    expect(applyVex(findings, statements, { configDigest: 'sha256:0000', repoDigests: [], repoTags: [] } as never).some((f) => f.suppressed)).toBe(false);
+    const out = applyVex(findings, statements, image);
     const state = Object.fromEntries(out.map((f) => [f.id, f.suppressed?.status ?? 'open']));
     expect(state).toEqual({ 'CVE-2014-0160': 'open', 'CVE-2014-0224': 'not_affected', 'GHSA-p6mc-m468-83gw': 'open' });
     expect(out.find((f) => f.id === 'CVE-2014-0224')!.suppressed).toMatchObject({

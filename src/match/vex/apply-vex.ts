@@ -10,7 +10,7 @@
 import type { Finding } from '../../domain/finding.js';
 import type { ImageMetadata } from '../../domain/image.js';
 import { parsePurl, type PurlParts } from '../../domain/purl.js';
-import type { VexStatement } from './vex-statement.js';
+import type { VexProduct, VexStatement } from './vex-statement.js';
 
 export function applyVex(findings: readonly Finding[], statements: readonly VexStatement[], image?: ImageMetadata): Finding[] {
   const active = statements.filter((s) => s.suppresses);
@@ -22,7 +22,7 @@ export function applyVex(findings: readonly Finding[], statements: readonly VexS
     if (finding.suppressed || !finding.package) return finding;
     const candidates = [finding.id, ...finding.aliases].flatMap((id) => byVulnerability.get(id) ?? []);
     const pkg = finding.package;
-    const hit = candidates.find((s) => s.products.some((p) => p === pkg.id || purlCovers(p, pkg.purl) || imageProduct(p, imageIds)));
+    const hit = candidates.find((s) => s.products.some((p) => productCovers(p, pkg, imageIds)));
     if (!hit) return finding;
     return {
       ...finding,
@@ -35,6 +35,26 @@ export function applyVex(findings: readonly Finding[], statements: readonly VexS
       },
     };
   });
+}
+
+/**
+ * With subcomponents, the statement is about those components inside the
+ * product: the product must be this image (or an identifier we cannot check
+ * against it) and a subcomponent must name the package. Without, the product
+ * itself is the package or the whole image.
+ */
+function productCovers(product: VexProduct, pkg: { readonly id: string; readonly purl: string }, ids: ImageIds): boolean {
+  const names = (id: string): boolean => id === pkg.id || purlCovers(id, pkg.purl);
+  if (product.subcomponents.length > 0) {
+    const here = product.ids.some((id) => imageProduct(id, ids)) || !product.ids.some(isImagePurl);
+    return here && product.subcomponents.some(names);
+  }
+  return product.ids.some((id) => names(id) || imageProduct(id, ids));
+}
+
+function isImagePurl(id: string): boolean {
+  const p = tryParse(id);
+  return p !== undefined && (p.type === 'oci' || p.type === 'docker');
 }
 
 function tryParse(purl: string): PurlParts | undefined {

@@ -4,4 +4,4 @@
  */
 export { readVexFile, parseVex } from './read-vex.js';
 export { applyVex } from './apply-vex.js';
-export type { VexStatement } from './vex-statement.js';
+export type { VexProduct, VexStatement } from './vex-statement.js';

@@ -7,7 +7,7 @@
 import { open } from 'node:fs/promises';
 import { z } from 'zod';
 import { BadInputError, LimitExceededError } from '../../domain/errors.js';
-import type { VexStatement } from './vex-statement.js';
+import type { VexProduct, VexStatement } from './vex-statement.js';
 
 const MAX_VEX_BYTES = 64 * 1024 * 1024;
 const text = z.string().max(65_536);
@@ -95,7 +95,7 @@ export function parseVex(body: string, document: string): VexStatement[] {
   );
 }
 
-function idOf(value: z.infer<typeof identifier>): string[] {
+function idOf(value: z.infer<typeof identifier> | z.infer<typeof openVexProduct>): string[] {
   if (typeof value === 'string') return [value];
   return [value['@id'], value.identifiers?.purl].filter((v): v is string => v !== undefined && v !== '');
 }
@@ -106,12 +106,12 @@ function fromOpenVex(doc: z.infer<typeof openVex>, document: string): VexStateme
       typeof s.vulnerability === 'string'
         ? [s.vulnerability]
         : [s.vulnerability.name, s.vulnerability['@id'], ...(s.vulnerability.aliases ?? [])].filter((v): v is string => v !== undefined && v !== '');
-    const products: string[] = [];
-    for (const p of s.products ?? []) {
-      products.push(...idOf(p));
-      if (typeof p !== 'string') for (const sub of p.subcomponents ?? []) products.push(...idOf(sub));
-    }
-    for (const sub of s.subcomponents ?? []) products.push(...idOf(sub));
+    // v0.0.x put subcomponents beside the products; v0.2 nests them in each product.
+    const shared = (s.subcomponents ?? []).flatMap(idOf);
+    const products: VexProduct[] = (s.products ?? []).map((p) => ({
+      ids: idOf(p),
+      subcomponents: [...shared, ...(typeof p === 'string' ? [] : (p.subcomponents ?? []).flatMap(idOf))],
+    }));
     const statement = s.impact_statement ?? s.status_notes;
     return {
       vulnerabilities,
@@ -132,7 +132,10 @@ function fromCycloneDx(doc: z.infer<typeof cycloneDxVex>, document: string): Vex
       {
         vulnerabilities: [v.id, ...(v.references ?? []).map((r) => r.id)],
         // CycloneDX refs may be BOM-Link URNs (urn:cdx:serial/version#bom-ref): the bom-ref is after '#'.
-        products: (v.affects ?? []).map((a) => (a.ref.startsWith('urn:cdx:') && a.ref.includes('#') ? decodeURIComponent(a.ref.slice(a.ref.indexOf('#') + 1)) : a.ref)),
+        products: (v.affects ?? []).map((a) => ({
+          ids: [a.ref.startsWith('urn:cdx:') && a.ref.includes('#') ? decodeURIComponent(a.ref.slice(a.ref.indexOf('#') + 1)) : a.ref],
+          subcomponents: [],
+        })),
         status: v.analysis.state,
         suppresses: SUPPRESSING.has(v.analysis.state),
         ...(v.analysis.justification ? { justification: v.analysis.justification } : {}),
