@@ -46,7 +46,10 @@ export interface SearchResult {
 
 export interface AdvisoryStore {
   readonly path: string;
-  /** Lookups for matchers; reflects the file as it was when index() was called. */
+  /**
+   * Lookups for matchers; reflects the file as it was when index() was called.
+   * Advisories come back without `details` (long prose no finding needs); search() has it.
+   */
   index(): AdvisoryIndex;
   status(): DatabaseStatus;
   /** By advisory id or alias (CVE-…, GHSA-…), else by package name in any ecosystem. */
@@ -60,6 +63,17 @@ export interface AdvisoryStore {
 }
 
 const CACHE_LIMIT = 8192;
+
+interface StoredRow {
+  readonly feed: string;
+  readonly json: string;
+  readonly details: string | null;
+}
+
+function withDetails(r: StoredRow): Advisory {
+  const a = JSON.parse(r.json) as Advisory;
+  return r.details === null ? a : { ...a, details: r.details };
+}
 
 function openReadHandle(file: string): Database.Database {
   let db: Database.Database;
@@ -167,20 +181,20 @@ export function openAdvisoryStore(file: string, options: { readonly?: boolean } 
       const q = query.trim();
       const byId = db
         .prepare(
-          `SELECT feed, json FROM advisories WHERE id = @q COLLATE NOCASE
-           UNION SELECT a.feed, a.json FROM aliases s JOIN advisories a ON a.rowid = s.advisory WHERE s.alias = @q COLLATE NOCASE LIMIT @limit`,
+          `SELECT feed, json, details FROM advisories WHERE id = @q COLLATE NOCASE
+           UNION SELECT a.feed, a.json, a.details FROM aliases s JOIN advisories a ON a.rowid = s.advisory WHERE s.alias = @q COLLATE NOCASE LIMIT @limit`,
         )
-        .all({ q, limit }) as { feed: string; json: string }[];
+        .all({ q, limit }) as StoredRow[];
       const rows =
         byId.length > 0
           ? byId
           : (db
               .prepare(
-                `SELECT DISTINCT a.feed AS feed, a.json AS json FROM affected f JOIN advisories a ON a.rowid = f.advisory
+                `SELECT DISTINCT a.feed AS feed, a.json AS json, a.details AS details FROM affected f JOIN advisories a ON a.rowid = f.advisory
                  WHERE f.name = @q OR f.name = lower(@q) OR f.name = @pep503 LIMIT @limit`,
               )
-              .all({ q, pep503: q.toLowerCase().replace(/[-_.]+/g, '-'), limit }) as { feed: string; json: string }[]);
-      const advisories = rows.map((r) => ({ feed: r.feed, advisory: JSON.parse(r.json) as Advisory }));
+              .all({ q, pep503: q.toLowerCase().replace(/[-_.]+/g, '-'), limit }) as StoredRow[]);
+      const advisories = rows.map((r) => ({ feed: r.feed, advisory: withDetails(r) }));
       const cve = /^CVE-\d{4}-\d+$/i.test(q) ? q.toUpperCase() : undefined;
       const enrichment = cve ? createIndex(db).enrichment(cve) : undefined;
       return { advisories, ...(enrichment ? { enrichment } : {}) };
@@ -193,7 +207,11 @@ export function openAdvisoryStore(file: string, options: { readonly?: boolean } 
       return result;
     },
     rows: () => ({
-      advisories: db.prepare('SELECT feed, json FROM advisories ORDER BY feed, id').iterate() as Iterable<{ feed: string; json: string }>,
+      advisories: (function* () {
+        for (const r of db.prepare('SELECT feed, json, details FROM advisories ORDER BY feed, id').iterate() as Iterable<StoredRow>) {
+          yield { feed: r.feed, json: r.details === null ? r.json : JSON.stringify(withDetails(r)) };
+        }
+      })(),
       enrichments: db.prepare('SELECT feed, cve, kind, json FROM enrichment ORDER BY feed, cve, kind').iterate() as Iterable<{
         feed: string;
         cve: string;

@@ -56,7 +56,7 @@ function writeBatches(db: Database.Database, batches: readonly FeedBatch[], unch
   const delAliases = db.prepare('DELETE FROM aliases WHERE advisory IN (SELECT rowid FROM advisories WHERE feed = ?)');
   const delAdvisories = db.prepare('DELETE FROM advisories WHERE feed = ?');
   const delEnrichment = db.prepare('DELETE FROM enrichment WHERE feed = ?');
-  const insAdvisory = db.prepare('INSERT INTO advisories (feed, id, source, json) VALUES (?, ?, ?, ?)');
+  const insAdvisory = db.prepare('INSERT INTO advisories (feed, id, source, json, details) VALUES (?, ?, ?, ?, ?)');
   const insAffected = db.prepare('INSERT INTO affected (ecosystem, name, distro, advisory) VALUES (?, ?, ?, ?)');
   const insAlias = db.prepare('INSERT INTO aliases (alias, advisory) VALUES (?, ?)');
   const insEnrichment = db.prepare('INSERT OR REPLACE INTO enrichment (cve, kind, feed, json) VALUES (?, ?, ?, ?)');
@@ -79,7 +79,8 @@ function writeBatches(db: Database.Database, batches: readonly FeedBatch[], unch
     const unique = new Map<string, Advisory>();
     for (const a of batch.advisories) unique.set(a.id, a);
     for (const a of unique.values()) {
-      const rowid = insAdvisory.run(batch.feed, a.id, a.source, JSON.stringify(a)).lastInsertRowid;
+      const { details, ...rest } = a;
+      const rowid = insAdvisory.run(batch.feed, a.id, a.source, JSON.stringify(rest), details ?? null).lastInsertRowid;
       for (const alias of new Set(a.aliases)) if (alias !== a.id) insAlias.run(alias, rowid);
       if (a.withdrawn) continue;
       const keys = new Set<string>();

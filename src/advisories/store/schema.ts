@@ -24,6 +24,8 @@ CREATE TABLE IF NOT EXISTS advisories (
   id TEXT NOT NULL,
   source TEXT NOT NULL,
   json TEXT NOT NULL,
+  -- Long prose kept out of \`json\` so lookups parse only what matchers use.
+  details TEXT,
   UNIQUE (feed, id)
 );
 CREATE TABLE IF NOT EXISTS affected (
