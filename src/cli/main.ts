@@ -11,6 +11,9 @@ import { registerSbomCommand } from './sbom.js';
 import { registerScanCommand } from './scan.js';
 import { registerCatalogersCommand } from './catalogers.js';
 import { registerVersionCommand } from './version.js';
+import { registerDbCommand } from './db.js';
+import { registerPolicyCommand } from './policy.js';
+import { registerHostCommand } from './host.js';
 import { ExitCode, describeError } from './exit.js';
 
 const program = new Command('bulkhead')
@@ -24,6 +27,9 @@ registerSbomCommand(program);
 registerScanCommand(program);
 registerCatalogersCommand(program);
 registerVersionCommand(program);
+registerDbCommand(program);
+registerPolicyCommand(program);
+registerHostCommand(program);
 
 try {
   await program.parseAsync(process.argv);
