@@ -69,9 +69,15 @@ export interface InspectedLayer {
  * a later layer deletes or replaces. Returning a callback makes the reader
  * buffer that body (when within maxFileBytes), call it once and drop the
  * buffer: inspected content never enters the FileTree and does not count
- * against maxBufferedBytes. Must be cheap: it runs for every file.
+ * against maxBufferedBytes. Binary bodies (a NUL byte in the first 8 KiB) are
+ * not buffered and the callback is not called, unless a cataloger keeps the
+ * file anyway. Must be cheap: it runs for every file.
  */
 export type InspectHook = (entry: TarEntry, layer: InspectedLayer) => ((content: Buffer) => void) | undefined;
+
+/** Inspectors see text only: no NUL byte in the first 8 KiB. */
+const TEXT_SNIFF_BYTES = 8 * 1024;
+const isText = (head: Buffer): boolean => !head.subarray(0, TEXT_SNIFF_BYTES).includes(0);
 
 const WHITEOUT = '.wh.';
 const OPAQUE = '.wh..wh..opq';
@@ -234,7 +240,11 @@ export async function readLayer(blob: LayerBlob, options: LayerReadOptions): Pro
       const inspector = !entry.sparse && entry.size <= limits.maxFileBytes ? options.inspect?.(entry, inspectedLayer) : undefined;
       const keep = options.selects(entry.path) ? undefined : options.sniff?.(entry.path);
       if (!keep && !options.selects(entry.path)) {
-        if (inspector) inspectWith(inspector, await member.body(entry.size), entry.path);
+        if (inspector) {
+          // Text only: a NUL byte in the head marks a binary, whose body then streams past unbuffered.
+          const content = await sniffBody(member, entry.size, isText);
+          if (content) inspectWith(inspector, content, entry.path);
+        }
         continue;
       }
       if (keep && inspector) {

@@ -46,7 +46,7 @@ export const BUILTIN_SECRET_RULES: readonly SecretRule[] = [
     title: 'AWS secret access key',
     severity: 'critical',
     keywords: ['aws_secret', 'AWS_SECRET', 'secret_access_key', 'SECRET_ACCESS_KEY', 'SecretAccessKey', 'secretAccessKey', 'aws-secret'],
-    pattern: /(?:aws_?secret_?access_?key|aws_?secret|aws-secret-access-key|secret_?access_?key)["']?[ \t]{0,4}(?:=|:|=>)[ \t]{0,4}["']?(?<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi,
+    pattern: /(?:aws_?secret_?access_?key|AWS_?SECRET_?ACCESS_?KEY|aws_?secret|AWS_?SECRET|aws-secret-access-key|secret_?access_?key|SECRET_?ACCESS_?KEY|SecretAccessKey|secretAccessKey)["']?[ \t]{0,4}(?:=|:|=>)[ \t]{0,4}["']?(?<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/g,
     minEntropy: 3.5,
     allowValues: [/EXAMPLEKEY$/],
     gitleaks: [],
@@ -202,7 +202,8 @@ export const BUILTIN_SECRET_RULES: readonly SecretRule[] = [
     severity: 'high',
     keywords: ['://'],
     // User and password exclude ':', '@', '/' and whitespace, so each start scans a bounded span once.
-    pattern: /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/[^\s:@/"'<>`]{1,128}:(?<secret>[^\s:@/"'<>`]{3,128})@[A-Za-z0-9[]/g,
+    // Starts at the literal '://' (the engine skips to it quickly); the scheme is checked behind it.
+    pattern: /(?<=(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,20}):\/\/[^\s:@/"'<>`]{1,128}:(?<secret>[^\s:@/"'<>`]{3,128})@[A-Za-z0-9[]/g,
     allowValues: [/^[$%{<]/, /^\*+$/],
     gitleaks: ['curl-auth-user'],
   },
@@ -210,9 +211,10 @@ export const BUILTIN_SECRET_RULES: readonly SecretRule[] = [
     id: 'generic-password',
     title: 'Password, secret or token assigned a literal value',
     severity: 'medium',
-    keywords: ['pass', 'Pass', 'PASS', 'pwd', 'PWD', 'secret', 'Secret', 'SECRET', 'token', 'Token', 'TOKEN', 'api_key', 'apikey', 'apiKey', 'ApiKey', 'API_KEY', 'APIKEY'],
+    // Case variants spelled out: a case-insensitive regex cannot skip ahead to its first character.
+    keywords: ['pass', 'Pass', 'PASS', 'pwd', 'Pwd', 'PWD', 'secret', 'Secret', 'SECRET', 'token', 'Token', 'TOKEN', 'api_key', 'apikey', 'apiKey', 'ApiKey', 'Api_Key', 'API_KEY', 'APIKEY'],
     pattern:
-      /(?:pass(?:word|wd)?|pwd|secret|token|api_?key)[A-Za-z0-9_-]{0,20}["']?[ \t]{0,4}(?::=|=>|=|:)[ \t]{0,4}(?<q>["']?)(?<secret>[^\s"'`,;()[\]{}<>]{8,100})\k<q>(?=[\s,;)}\]]|$)/gi,
+      /(?:[Pp]ass(?:word|wd)?|PASS(?:WORD|WD)?|[Pp]wd|PWD|[Ss]ecret|SECRET|[Tt]oken|TOKEN|[Aa]pi_?[Kk]ey|API_?KEY)[A-Za-z0-9_-]{0,20}["']?[ \t]{0,4}(?::=|=>|=|:)[ \t]{0,4}(?<q>["']?)(?<secret>[^\s"'`,;()[\]{}<>]{8,100})\k<q>(?=[\s,;)}\]]|$)/g,
     minEntropy: 3,
     fallback: true,
     // Code and templates, not literals: identifiers, dotted references, variables, format strings.

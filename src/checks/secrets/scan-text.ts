@@ -21,12 +21,23 @@ export const MAX_MATCHES_PER_TEXT = 50;
 /** Default entropy floor (bits per character) of a secret. */
 export const MIN_ENTROPY = 2;
 
+/** Keywords as bytes, encoded once: Buffer.includes(string) would encode on every call. */
+const keywordBytes = new Map<string, Buffer>();
+function bytesOf(keyword: string): Buffer {
+  let bytes = keywordBytes.get(keyword);
+  if (!bytes) {
+    bytes = Buffer.from(keyword);
+    keywordBytes.set(keyword, bytes);
+  }
+  return bytes;
+}
+
 export function scanText(content: Buffer | string, rules: readonly SecretRule[], allow: SecretAllowList): SecretMatch[] {
   const seen = new Map<string, boolean>();
   const has = (keyword: string): boolean => {
     let hit = seen.get(keyword);
     if (hit === undefined) {
-      hit = content.includes(keyword);
+      hit = typeof content === 'string' ? content.includes(keyword) : content.includes(bytesOf(keyword));
       seen.set(keyword, hit);
     }
     return hit;

@@ -30,7 +30,7 @@ const added = at('l1');
 writeTree(added, {
   'root/.ssh/id_rsa': PRIVATE_KEY,
   'app/.env': `# settings\nPORT=8080\nGITHUB_TOKEN=${GITHUB}\n`,
-  'var/lib/dpkg/status': `Package: x\nDescription: ${GITHUB}\n`,
+  'etc/app/settings': `Package: x\nDescription: ${GITHUB}\n`,
 });
 const removed = at('l2');
 writeTree(removed, { 'root/.ssh/.wh.id_rsa': '', 'app/ok.txt': 'fine\n' });
@@ -68,7 +68,7 @@ describe('createSecretScanner over an image', () => {
     expect(where).toEqual(
       [
         ['github-pat', '/app/.env', 3, diffIds[1]],
-        ['github-pat', '/var/lib/dpkg/status', 2, diffIds[1]],
+        ['github-pat', '/etc/app/settings', 2, diffIds[1]],
         ['private-key', '/root/.ssh/id_rsa', 1, diffIds[1]],
       ].sort(),
     );
@@ -91,11 +91,11 @@ describe('createSecretScanner over an image', () => {
   });
 
   it('inspected content stays out of the tree and the buffer budget; selected files are inspected too', async () => {
-    const { findings, read } = await scanArchive(['/var/lib/dpkg/status'], 100);
+    const { findings, read } = await scanArchive(['/etc/app/settings'], 100);
     expect(read.tree.readable('/app/.env')).toBe(false);
-    expect(read.tree.readable('/var/lib/dpkg/status')).toBe(true);
+    expect(read.tree.readable('/etc/app/settings')).toBe(true);
     expect(findings.some((f) => f.location?.path === '/app/.env')).toBe(true);
-    expect(findings.some((f) => f.location?.path === '/var/lib/dpkg/status')).toBe(true);
+    expect(findings.some((f) => f.location?.path === '/etc/app/settings')).toBe(true);
   });
 
   it('scans env, labels and history of the image config', async () => {
@@ -116,7 +116,7 @@ describe('createSecretScanner over an image', () => {
   it('honours a user allow-list of paths, values and rules', async () => {
     const scanner = createSecretScanner({ allow: { paths: ['/app/**'], rules: ['private-key'], values: ['^Tr0ub'] } });
     const read = await readImage(await openDockerArchive(archive), { selects: () => false, inspect: scanner.inspect });
-    expect(scanner.findings().map((f) => f.location?.path)).toEqual(['/var/lib/dpkg/status']);
+    expect(scanner.findings().map((f) => f.location?.path)).toEqual(['/etc/app/settings']);
     expect(scanner.scanConfig(read.metadata).map((f) => f.location?.field)).not.toContain('config.Env[1]');
   });
 
