@@ -20,11 +20,12 @@ export interface FindingInput {
   readonly verdict: Verdict & { affected: true };
   readonly evidence: FindingEvidence;
   readonly index: AdvisoryIndex;
-  readonly layers: ReadonlyMap<string, LayerRef>;
+  /** The package as findings show it (computed once per package). */
+  readonly findingPackage: FindingPackage;
 }
 
 export function buildFinding(input: FindingInput): Finding {
-  const { pkg, advisory, affected, verdict, index } = input;
+  const { advisory, affected, verdict, index } = input;
   const { id, aliases } = primaryId(advisory, affected.distro !== undefined);
   const cve = [id, ...aliases].find((a) => /^CVE-\d{4}-\d{4,}$/.test(a));
   const enrichment: VulnerabilityEnrichment | undefined = cve ? index.enrichment(cve) : undefined;
@@ -36,7 +37,7 @@ export function buildFinding(input: FindingInput): Finding {
     kind: 'vulnerability',
     id,
     aliases,
-    package: findingPackage(pkg, input.layers),
+    package: input.findingPackage,
     severity: severityOf(affected, advisory, enrichment),
     ratings,
     ...(enrichment?.epss ? { epss: { score: enrichment.epss.score, percentile: enrichment.epss.percentile } } : {}),
@@ -79,7 +80,8 @@ function severityOf(affected: AffectedPackage, advisory: Advisory, enrichment: V
   return best;
 }
 
-function uniqueRatings(ratings: readonly SeverityRating[]): SeverityRating[] {
+function uniqueRatings(ratings: readonly SeverityRating[]): readonly SeverityRating[] {
+  if (ratings.length < 2) return ratings;
   const seen = new Set<string>();
   return ratings.filter((r) => {
     const key = `${r.source}|${r.type}|${r.vector ?? ''}|${r.score ?? ''}|${r.level}`;

@@ -5,7 +5,8 @@
  */
 import type { AffectedPackage, AffectedRange } from '../domain/advisory.js';
 import type { FindingStatus } from '../domain/finding.js';
-import { isAffected, rangeIncludes, semver, type VersionScheme } from '../version/index.js';
+import { semver, type VersionScheme } from '../version/index.js';
+import { compiledIncludes, compileRange } from './compiled-range.js';
 
 export type Verdict =
   | { readonly affected: false; readonly notAffectedStatement: boolean }
@@ -15,38 +16,40 @@ const NOT_AFFECTED: Verdict = { affected: false, notAffectedStatement: false };
 
 export function evaluateAffected(scheme: VersionScheme, version: string, affected: AffectedPackage): Verdict {
   if (affected.status === 'not-affected') return { affected: false, notAffectedStatement: true };
-  const hasData = affected.ranges.some(usable) || affected.versions.length > 0;
-  if (affected.status !== 'affected') {
-    // A distro's open statuses cover every version unless the statement narrows them.
-    if (hasData && !isAffected(scheme, version, affected)) return NOT_AFFECTED;
-    const matched = affected.ranges.find((r) => usable(r) && includes(scheme, version, r));
-    return { affected: true, status: affected.status, fixedVersions: [], ...(matched ? { range: rangeText(matched) } : {}) };
-  }
-  // A resolved statement with nothing to compare (a fix in version "0" read as no events) affects nothing.
-  if (!hasData || !isAffected(scheme, version, affected)) return NOT_AFFECTED;
-  const listed = affected.versions.includes(version) || affected.versions.some((v) => scheme.compareLoose(v, version) === 0);
-  const matched = affected.ranges.find((r) => usable(r) && includes(scheme, version, r));
-  const fixed = new Set<string>();
+  // One pass over the ranges: which one holds the version (evidence) and which fixes lie above it.
+  let matched: AffectedRange | undefined;
+  let hasRanges = false;
+  const fixed: string[] = [];
   for (const range of affected.ranges) {
     if (!usable(range)) continue;
+    hasRanges = true;
     const cmp = range.type === 'SEMVER' ? semver.compareLoose : scheme.compareLoose;
-    for (const event of range.events) if (event.fixed !== undefined && cmp(event.fixed, version) > 0) fixed.add(event.fixed);
+    if (matched === undefined && compiledIncludes(compileRange(range, cmp), cmp, version)) matched = range;
+    for (const event of range.events) if (event.fixed !== undefined && !fixed.includes(event.fixed) && cmp(event.fixed, version) > 0) fixed.push(event.fixed);
   }
-  const fixedVersions = [...fixed].sort(scheme.compareLoose);
-  return {
-    affected: true,
-    status: fixedVersions.length > 0 ? 'fixed' : 'unfixed',
-    fixedVersions,
-    ...(matched ? { range: rangeText(matched) } : listed ? { range: `listed: ${version}` } : {}),
-  };
+  const listed = matched === undefined && isListed(scheme, version, affected.versions);
+  const inside = matched !== undefined || listed;
+  const range = matched ? { range: rangeText(matched) } : listed ? { range: `listed: ${version}` } : {};
+  if (affected.status !== 'affected') {
+    // A distro's open statuses cover every version unless the statement narrows them.
+    if ((hasRanges || affected.versions.length > 0) && !inside) return NOT_AFFECTED;
+    return { affected: true, status: affected.status, fixedVersions: [], ...range };
+  }
+  // A resolved statement with nothing to compare (a fix in version "0" read as no events) affects nothing.
+  if (!inside) return NOT_AFFECTED;
+  if (fixed.length > 1) fixed.sort(scheme.compareLoose);
+  return { affected: true, status: fixed.length > 0 ? 'fixed' : 'unfixed', fixedVersions: fixed, ...range };
+}
+
+/** OSV's explicit `versions`: the same string, or equal under the scheme when both sides are valid. */
+function isListed(scheme: VersionScheme, version: string, versions: readonly string[]): boolean {
+  if (versions.length === 0) return false;
+  if (versions.includes(version)) return true;
+  return scheme.valid(version) && versions.some((v) => scheme.valid(v) && scheme.compare(v, version) === 0);
 }
 
 function usable(range: AffectedRange): boolean {
   return range.type === 'ECOSYSTEM' || range.type === 'SEMVER';
-}
-
-function includes(scheme: VersionScheme, version: string, range: AffectedRange): boolean {
-  return rangeIncludes(range.type === 'SEMVER' ? semver.compareLoose : scheme.compareLoose, version, range);
 }
 
 /** '>=0, <1.0.1e-2+deb7u5'; several intervals are joined with ' || '. */

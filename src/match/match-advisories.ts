@@ -10,7 +10,8 @@ import type { Ecosystem } from '../domain/ecosystem.js';
 import type { Finding } from '../domain/finding.js';
 import type { Package } from '../domain/package.js';
 import type { VersionScheme } from '../version/index.js';
-import { buildFinding, primaryId } from './build-finding.js';
+import type { FindingPackage } from '../domain/finding.js';
+import { buildFinding, findingPackage, primaryId } from './build-finding.js';
 import { dedupeFindings, type Candidate } from './dedupe-findings.js';
 import { evaluateAffected } from './evaluate-affected.js';
 import type { MatchContext } from './matcher.js';
@@ -40,6 +41,7 @@ export function matchAdvisories(spec: MatchSpec, index: AdvisoryIndex, ctx: Matc
   const notAffected = new Set<string>();
   const seen = new Set<string>();
   let checkedValidity = false;
+  let shown: FindingPackage | undefined;
   for (const lookup of spec.lookups) {
     for (const advisory of index.lookup(lookup.ecosystem, lookup.name, lookup.distro)) {
       if (advisory.withdrawn !== undefined) continue;
@@ -63,7 +65,7 @@ export function matchAdvisories(spec: MatchSpec, index: AdvisoryIndex, ctx: Matc
             return [];
           }
         }
-        const affected = spec.normalize ? spec.normalize(raw) : raw;
+        const affected = spec.normalize ? normalized(raw, spec.normalize) : raw;
         const verdict = evaluateAffected(scheme, version, affected);
         if (!verdict.affected) {
           if (verdict.notAffectedStatement) {
@@ -79,7 +81,7 @@ export function matchAdvisories(spec: MatchSpec, index: AdvisoryIndex, ctx: Matc
           verdict,
           evidence: { source: advisory.source, matchedBy: lookup.matchedBy, lookupName: lookup.name },
           index,
-          layers: ctx.layers,
+          findingPackage: (shown ??= findingPackage(pkg, ctx.layers)),
         });
         candidates.push({ finding, specificity: affected.distro !== undefined ? 2 : 0 });
       }
@@ -87,5 +89,17 @@ export function matchAdvisories(spec: MatchSpec, index: AdvisoryIndex, ctx: Matc
   }
   // A distro's "not affected" for this package outranks any other statement about the same vulnerability.
   const kept = candidates.filter((c) => ![c.finding.id, ...c.finding.aliases].some((id) => notAffected.has(id)));
-  return dedupeFindings(kept);
+  return candidates.length < 2 ? kept.map((c) => c.finding) : dedupeFindings(kept);
+}
+
+// Indexes cache parsed advisories, so a statement rewritten once serves every package that looks it up.
+const rewritten = new WeakMap<AffectedPackage, AffectedPackage>();
+
+function normalized(raw: AffectedPackage, normalize: (a: AffectedPackage) => AffectedPackage): AffectedPackage {
+  let out = rewritten.get(raw);
+  if (out === undefined) {
+    out = normalize(raw);
+    rewritten.set(raw, out);
+  }
+  return out;
 }
