@@ -212,12 +212,10 @@ export function openAdvisoryStore(file: string, options: { readonly?: boolean } 
           yield { feed: r.feed, json: r.details === null ? r.json : JSON.stringify(withDetails(r)) };
         }
       })(),
-      enrichments: db.prepare('SELECT feed, cve, kind, json FROM enrichment ORDER BY feed, cve, kind').iterate() as Iterable<{
-        feed: string;
-        cve: string;
-        kind: string;
-        json: string;
-      }>,
+      // Generators, so a statement only runs (and holds the connection) while it is consumed.
+      enrichments: (function* () {
+        yield* db.prepare('SELECT feed, cve, kind, json FROM enrichment ORDER BY feed, cve, kind').iterate() as Iterable<{ feed: string; cve: string; kind: string; json: string }>;
+      })(),
     }),
     close: () => db.close(),
   };
