@@ -58,7 +58,20 @@ export function buildFinding(input: FindingInput): Finding {
  * 'DEBIAN-CVE-…': the CVE becomes the id and the record's id an alias, so
  * one vulnerability reads the same across feeds.
  */
-export function primaryId(advisory: Advisory, distro: boolean): { id: string; aliases: string[] } {
+const ids = new WeakMap<Advisory, { distro?: PrimaryId; language?: PrimaryId }>();
+type PrimaryId = { readonly id: string; readonly aliases: readonly string[] };
+
+export function primaryId(advisory: Advisory, distro: boolean): PrimaryId {
+  let entry = ids.get(advisory);
+  if (entry === undefined) {
+    entry = {};
+    ids.set(advisory, entry);
+  }
+  const key = distro ? 'distro' : 'language';
+  return (entry[key] ??= computePrimaryId(advisory, distro));
+}
+
+function computePrimaryId(advisory: Advisory, distro: boolean): PrimaryId {
   const all = [advisory.id, ...advisory.aliases];
   let id = advisory.id;
   if (distro && !/^CVE-/.test(advisory.id)) {

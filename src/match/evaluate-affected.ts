@@ -52,8 +52,19 @@ function usable(range: AffectedRange): boolean {
   return range.type === 'ECOSYSTEM' || range.type === 'SEMVER';
 }
 
-/** '>=0, <1.0.1e-2+deb7u5'; several intervals are joined with ' || '. */
+const texts = new WeakMap<AffectedRange, string>();
+
+/** '>=0, <1.0.1e-2+deb7u5'; several intervals are joined with ' || '. Cached per range (indexes share records). */
 export function rangeText(range: AffectedRange): string {
+  let text = texts.get(range);
+  if (text === undefined) {
+    text = formatRange(range);
+    texts.set(range, text);
+  }
+  return text;
+}
+
+function formatRange(range: AffectedRange): string {
   const parts: string[] = [];
   let current: string[] = [];
   for (const e of range.events) {
