@@ -27,17 +27,42 @@ export interface TracedDecision {
   readonly exceptions: readonly ExceptionTrace[];
 }
 
-function evidenceKey(v: Violation): string {
+/** The sort key: block before alert, then rule id, then the evidence, then the message. */
+function sortKey(v: Violation): string {
   const e = v.evidence;
-  return [e.advisory?.id, e.package?.ecosystem, e.package?.name, e.package?.version, e.field, e.finding?.id, e.file, e.line, e.layer, v.message].map((x) => x ?? '').join('\u0000');
+  return [
+    v.effect === 'block' ? '0' : '1',
+    v.ruleId,
+    e.advisory?.id,
+    e.package?.ecosystem,
+    e.package?.name,
+    e.package?.version,
+    e.field,
+    e.finding?.id,
+    e.file,
+    e.line === undefined ? '' : String(e.line).padStart(10, '0'),
+    e.layer,
+    v.message,
+  ]
+    .map((x) => x ?? '')
+    .join('\u0000');
 }
 
-function compareViolations(a: Violation, b: Violation): number {
-  if (a.effect !== b.effect) return a.effect === 'block' ? -1 : 1;
-  if (a.ruleId !== b.ruleId) return a.ruleId < b.ruleId ? -1 : 1;
-  const ka = evidenceKey(a);
-  const kb = evidenceKey(b);
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
+/** Sorts by sortKey, computing each key once. */
+function sortViolations(list: readonly Violation[], keys: Map<Violation, string>): Violation[] {
+  const keyOf = (v: Violation): string => {
+    let k = keys.get(v);
+    if (k === undefined) {
+      k = sortKey(v);
+      keys.set(v, k);
+    }
+    return k;
+  };
+  return [...list].sort((a, b) => {
+    const ka = keyOf(a);
+    const kb = keyOf(b);
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  });
 }
 
 /** Evaluates and records, per rule and per exception, what happened and why. */
@@ -48,8 +73,11 @@ export function evaluateTraced(policy: PolicySet, subject: Subject, now: Date): 
   const expired = policy.exceptions.filter((e) => nowMs >= e.expiresAtMs);
   const waivedBy = new Map<string, Violation[]>();
   const expiredMatches = new Map<string, Violation[]>();
-  const violations: Violation[] = [];
+  // Rules run in id order and each rule's list is sorted, so block-then-alert concatenation is the full order.
+  const blockViolations: Violation[] = [];
+  const alertViolations: Violation[] = [];
   const traces: RuleTrace[] = [];
+  const keys = new Map<Violation, string>();
 
   for (const rule of policy.rules) {
     const scope = rule.scope.test(input);
@@ -89,20 +117,19 @@ export function evaluateTraced(policy: PolicySet, subject: Subject, now: Date): 
         expiredMatches.set(e.id, list);
       }
     }
-    kept.sort(compareViolations);
-    waived.sort(compareViolations);
-    violations.push(...kept);
-    traces.push({ rule, status: kept.length > 0 ? 'violated' : 'passed', checked: outcome.checked, violations: kept, waived });
+    const sortedKept = sortViolations(kept, keys);
+    (rule.effect === 'block' ? blockViolations : alertViolations).push(...sortedKept);
+    traces.push({ rule, status: kept.length > 0 ? 'violated' : 'passed', checked: outcome.checked, violations: sortedKept, waived: sortViolations(waived, keys) });
   }
 
-  violations.sort(compareViolations);
-  const verdict: Verdict = violations.some((v) => v.effect === 'block') ? 'block' : violations.length > 0 ? 'warn' : 'allow';
+  const sorted = [...blockViolations, ...alertViolations];
+  const verdict: Verdict = sorted.some((v) => v.effect === 'block') ? 'block' : sorted.length > 0 ? 'warn' : 'allow';
   const exceptionsApplied: AppliedException[] = policy.exceptions
     .filter((e) => waivedBy.has(e.id))
-    .map((e) => ({ id: e.id, owner: e.owner, reason: e.reason, expires: e.expires, waived: [...(waivedBy.get(e.id) ?? [])].sort(compareViolations) }));
+    .map((e) => ({ id: e.id, owner: e.owner, reason: e.reason, expires: e.expires, waived: sortViolations(waivedBy.get(e.id) ?? [], keys) }));
   const decision: Decision = {
     verdict,
-    violations,
+    violations: sorted,
     exceptionsApplied,
     basis: {
       policyName: policy.name,

@@ -5,15 +5,20 @@
  */
 import type { Finding } from '../domain/finding.js';
 import type { Subject } from '../domain/subject.js';
-import { imageFacts, type ImageFacts } from './image-facts.js';
+import { imageFacts, imageNames, type ImageFacts } from './image-facts.js';
 import { celActivation } from './cel/cel-activation.js';
+import { fixAvailableDays, maxCvss } from './rules/vulnerabilities/vulnerability-facts.js';
 
 export interface EvaluationInput {
   readonly subject: Subject;
   readonly now: Date;
   readonly nowMs: number;
   readonly image: ImageFacts;
+  /** What the image answers to in images: globs (repository, reference, repository:tag). */
+  readonly imageNames: readonly string[];
   readonly vulnerabilities: readonly Finding[];
+  /** Per vulnerability (same order): highest CVSS score and days a fix has been available (-1 unknown). */
+  readonly vulnerabilityFacts: readonly { readonly cvss: number; readonly fixDays: number }[];
   /** Built on first use: only policies with CEL rules pay for it. */
   celActivation(): Record<string, unknown>;
 }
@@ -28,7 +33,9 @@ export function evaluationInput(subject: Subject, now: Date): EvaluationInput {
     now,
     nowMs,
     image,
+    imageNames: imageNames(image),
     vulnerabilities,
+    vulnerabilityFacts: vulnerabilities.map((f) => ({ cvss: maxCvss(f), fixDays: fixAvailableDays(f, nowMs) })),
     celActivation: () => (activation ??= celActivation(input)),
   };
   return input;

@@ -9,7 +9,7 @@ import type { Violation } from '../domain/decision.js';
 import { compileGlob } from './glob.js';
 import type { EvaluationInput } from './evaluation-input.js';
 import type { ExceptionSpec } from './policy-schema.js';
-import { imageNames, type GlobProblem } from './scope.js';
+import type { GlobProblem } from './scope.js';
 
 const DAY_MS = 86_400_000;
 
@@ -54,7 +54,7 @@ export function compileException(spec: ExceptionSpec, source: PolicyException['s
         if (!adv || (!advisories.has(adv.id.toUpperCase()) && !adv.aliases.some((a) => advisories.has(a.toUpperCase())))) return false;
       }
       const byDigest = digests !== undefined && [input.image.digest, input.subject.image?.metadata?.configDigest].some((d) => d !== undefined && digests.has(d));
-      const names = imageNames(input);
+      const names = input.imageNames;
       // A subject without a reference (directory, SBOM) is only covered by a match-all glob.
       const byName = images !== undefined && (names.length > 0 ? names : ['']).some((n) => images.some((re) => re.test(n)));
       return byDigest || byName;

@@ -96,3 +96,14 @@ export function imageFacts(subject: Subject, nowMs: number): ImageFacts {
     history: (meta?.history ?? []).map((h) => h.createdBy ?? ''),
   };
 }
+
+/** The names an image answers to in `images:` globs: repository, reference, repository:tag. */
+export function imageNames(image: ImageFacts): string[] {
+  const names = new Set<string>();
+  if (image.repository) {
+    names.add(image.repository);
+    for (const tag of image.tags) names.add(`${image.repository}:${tag}`);
+  }
+  if (image.reference) names.add(image.reference);
+  return [...names];
+}

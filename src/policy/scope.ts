@@ -33,18 +33,6 @@ function globs(patterns: readonly string[] | undefined, key: string, problems: G
   });
 }
 
-/** The names an image answers to in `images:` globs: repository, reference, repository:tag. */
-export function imageNames(input: EvaluationInput): string[] {
-  const { image } = input;
-  const names = new Set<string>();
-  if (image.repository) {
-    names.add(image.repository);
-    for (const tag of image.tags) names.add(`${image.repository}:${tag}`);
-  }
-  if (image.reference) names.add(image.reference);
-  return [...names];
-}
-
 export function compileScope(spec: ScopeSpec | undefined, problems: GlobProblem[]): CompiledScope {
   if (!spec) return { spec, test: () => ({ inScope: true }) };
   const images = globs(spec.images, 'images', problems);
@@ -65,7 +53,7 @@ export function compileScope(spec: ScopeSpec | undefined, problems: GlobProblem[
     spec,
     test(input) {
       if (images) {
-        const names = imageNames(input);
+        const names = input.imageNames;
         if (names.length === 0) return { inScope: false, reason: 'scope names images and the subject has no image reference' };
         if (!names.some((n) => images.some((re) => re.test(n)))) return { inScope: false, reason: `image ${names[0]} is not in scope images ${spec.images?.join(', ')}` };
       }

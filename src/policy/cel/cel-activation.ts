@@ -1,12 +1,17 @@
 /** Builds the CEL input model (cel-input-model.ts) from one evaluation's subject. */
 import type { EvaluationInput } from '../evaluation-input.js';
-import { fixAvailableDays, maxCvss } from '../rules/vulnerabilities/vulnerability-facts.js';
+import { CEL_CLASSES } from './cel-classes.js';
+
+const { Image, Package, Vulnerability, Finding: FindingType, Mount, Deploy } = CEL_CLASSES;
 
 export function celActivation(input: EvaluationInput): Record<string, unknown> {
   const { subject, image } = input;
   const deploy = subject.deploy;
+  let packages: object[] | undefined;
+  let vulnerabilities: object[] | undefined;
+  let findings: object[] | undefined;
   return {
-    image: {
+    image: new Image({
       reference: image.reference,
       registry: image.registry,
       repository: image.repository,
@@ -27,8 +32,12 @@ export function celActivation(input: EvaluationInput): Record<string, unknown> {
       baseDigest: image.baseDigest,
       layers: BigInt(image.layers),
       history: image.history,
-    },
-    packages: subject.packages.map((p) => ({
+    }),
+    // The three lists are built only when an expression reads them.
+    get packages() {
+      return (packages ??= subject.packages.map(
+      (p) =>
+        new Package({
       name: p.name,
       version: p.version,
       ecosystem: p.ecosystem,
@@ -39,40 +48,52 @@ export function celActivation(input: EvaluationInput): Record<string, unknown> {
       path: p.locations[0]?.path ?? '',
       layer: p.locations[0]?.layer ?? '',
       foundBy: p.foundBy,
-    })),
-    vulnerabilities: input.vulnerabilities.map((f) => ({
+    }),
+    ));
+    },
+    get vulnerabilities() {
+      return (vulnerabilities ??= input.vulnerabilities.map(
+      (f, i) =>
+        new Vulnerability({
       id: f.id,
       aliases: f.aliases,
       severity: f.severity,
-      cvss: maxCvss(f),
+      cvss: input.vulnerabilityFacts[i]?.cvss ?? 0,
       kev: f.kev !== undefined,
       epss: f.epss?.score ?? 0,
       fixable: f.status === 'fixed',
       fixedVersions: f.fixedVersions,
       status: f.status,
-      fixAvailableDays: BigInt(fixAvailableDays(f, input.nowMs)),
+      fixAvailableDays: BigInt(input.vulnerabilityFacts[i]?.fixDays ?? -1),
       packageName: f.package?.name ?? '',
       packageVersion: f.package?.version ?? '',
       ecosystem: f.package?.ecosystem ?? '',
-    })),
-    findings: subject.findings
+    }),
+    ));
+    },
+    get findings() {
+      return (findings ??= subject.findings
       .filter((f) => f.kind !== 'vulnerability')
-      .map((f) => ({
+      .map(
+        (f) =>
+          new FindingType({
         kind: f.kind,
         id: f.id,
         severity: f.severity,
         summary: f.summary ?? '',
         path: f.package?.path ?? '',
         layer: f.package?.layer ?? '',
-      })),
-    deploy: {
+      }),
+      ));
+    },
+    deploy: new Deploy({
       present: deploy !== undefined,
       privileged: deploy?.privileged ?? false,
       capAdd: deploy?.capAdd ?? [],
       hostNetwork: deploy?.hostNetwork ?? false,
       hostPID: deploy?.hostPID ?? false,
       hostIPC: deploy?.hostIPC ?? false,
-      mounts: (deploy?.mounts ?? []).map((m) => ({ source: m.source, target: m.target, type: m.type, readOnly: m.readOnly })),
+      mounts: (deploy?.mounts ?? []).map((m) => new Mount({ source: m.source, target: m.target, type: m.type, readOnly: m.readOnly })),
       readOnlyRootfs: deploy?.readOnlyRootfs ?? false,
       noNewPrivileges: deploy?.noNewPrivileges ?? false,
       seccompProfile: deploy?.seccompProfile ?? '',
@@ -81,7 +102,7 @@ export function celActivation(input: EvaluationInput): Record<string, unknown> {
       memory: BigInt(Math.floor(deploy?.resources.memory ?? 0)),
       cpus: deploy?.resources.cpus ?? 0,
       pids: BigInt(Math.floor(deploy?.resources.pids ?? 0)),
-    },
+    }),
     environment: subject.environment ?? '',
     kubeNamespace: subject.namespace ?? '',
     labels: subject.labels ?? {},

@@ -6,6 +6,7 @@
 import { Environment } from '@marcbachmann/cel-js';
 import { isEcosystem } from '../../domain/ecosystem.js';
 import { schemeForEcosystem } from '../../version/index.js';
+import { CEL_CLASSES, type CelTypeName } from './cel-classes.js';
 import { CEL_FILE_VARIABLES, CEL_FUNCTIONS, CEL_SUBJECT_VARIABLES, CEL_TYPES } from './cel-input-model.js';
 
 export type CelProgram = (activation: Record<string, unknown>) => unknown;
@@ -30,7 +31,7 @@ function versionCompare(ecosystem: string, a: string, b: string): bigint {
 
 function baseEnvironment(): Environment {
   const env = new Environment({ unlistedVariablesAreDyn: false, limits: LIMITS });
-  for (const [name, fields] of Object.entries(CEL_TYPES)) env.registerType(name, { fields: { ...fields } });
+  for (const [name, fields] of Object.entries(CEL_TYPES)) env.registerType(name, { ctor: CEL_CLASSES[name as CelTypeName], fields: { ...fields } });
   for (const signature of Object.keys(CEL_FUNCTIONS)) env.registerFunction(signature, versionCompare);
   return env;
 }

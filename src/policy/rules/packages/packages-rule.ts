@@ -224,6 +224,17 @@ export const packagesRule = defineRuleKind<Params>({
         const baseId = id.slice(0, withAt);
         return (!allowed || allowed(id) || allowed(baseId)) && (!denied || (!denied(id) && !denied(baseId)));
       };
+      // Images repeat a handful of license strings across thousands of packages; the
+      // verdict depends only on the string, so it is remembered (bounded).
+      const memo = new Map<string, readonly string[]>();
+      const offendersOf = (license: string): readonly string[] => {
+        let found = memo.get(license);
+        if (found === undefined) {
+          found = licenseOffenders(parseLicenseExpression(license), acceptable);
+          if (memo.size < 10_000) memo.set(license, found);
+        }
+        return found;
+      };
       const ecosystems = lic.ecosystems ? new Set<string>(lic.ecosystems) : undefined;
       applicable.push('licenses');
       checks.push((input, hits) => {
@@ -236,7 +247,7 @@ export const packagesRule = defineRuleKind<Params>({
             continue;
           }
           // Several declared entries all apply (AND).
-          const offenders = p.licenses.flatMap((l) => licenseOffenders(parseLicenseExpression(l), acceptable));
+          const offenders = p.licenses.flatMap(offendersOf);
           if (offenders.length === 0) continue;
           hits.push({
             message: `${p.name} ${p.version} is licensed ${p.licenses.join(' AND ')}: ${[...new Set(offenders)].join(', ')} not allowed`,

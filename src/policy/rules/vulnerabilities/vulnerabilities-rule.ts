@@ -45,14 +45,14 @@ export const vulnerabilitiesRule = defineRuleKind<Params>({
     }
     const minRank = params.severity ? SEVERITY_RANK[params.severity] : undefined;
     const ids = params.ids ? new Set(params.ids.map((id) => id.toUpperCase())) : undefined;
-    const matches = (f: Finding, nowMs: number): boolean => {
+    const matches = (f: Finding, cvss: number, fixDays: number): boolean => {
       if (minRank !== undefined && SEVERITY_RANK[f.severity] < minRank) return false;
-      if (params.cvss !== undefined && maxCvss(f) < params.cvss) return false;
+      if (params.cvss !== undefined && cvss < params.cvss) return false;
       if (params.kev === true && f.kev === undefined) return false;
       if (params.kev === false && f.kev !== undefined) return false;
       if (params.epss !== undefined && (f.epss?.score ?? 0) < params.epss) return false;
       if (params.fixableOnly && f.status !== 'fixed') return false;
-      if (params.fixAvailableForDays !== undefined && fixAvailableDays(f, nowMs) <= params.fixAvailableForDays) return false;
+      if (params.fixAvailableForDays !== undefined && fixDays <= params.fixAvailableForDays) return false;
       if (ids && !ids.has(f.id.toUpperCase()) && !f.aliases.some((a) => ids.has(a.toUpperCase()))) return false;
       return true;
     };
@@ -62,8 +62,9 @@ export const vulnerabilitiesRule = defineRuleKind<Params>({
           return { applies: true, hits: [], checked: 'no vulnerability findings in the subject' };
         }
         const hits: RuleHit[] = [];
-        for (const f of input.vulnerabilities) {
-          if (!matches(f, input.nowMs)) continue;
+        input.vulnerabilities.forEach((f, i) => {
+          const facts = input.vulnerabilityFacts[i] ?? { cvss: 0, fixDays: -1 };
+          if (!matches(f, facts.cvss, facts.fixDays)) return;
           const fixed = f.fixedVersions[0];
           hits.push({
             message: describe(f, input.nowMs),
@@ -80,7 +81,7 @@ export const vulnerabilitiesRule = defineRuleKind<Params>({
             },
             remediation: fixed && f.package ? `upgrade ${f.package.name} to ${fixed} or later` : 'no fixed version is known yet: mitigate or remove the package',
           });
-        }
+        });
         return { applies: true, hits, checked: `${input.vulnerabilities.length} vulnerability finding(s) checked` };
       },
     };
