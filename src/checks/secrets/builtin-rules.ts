@@ -123,7 +123,8 @@ export const BUILTIN_SECRET_RULES: readonly SecretRule[] = [
     title: 'GitLab personal, project or group access token',
     severity: 'critical',
     keywords: ['glpat-'],
-    pattern: new RegExp(`${START}(?<secret>glpat-[A-Za-z0-9_-]{20,300})${END}`, 'g'),
+    // Routable tokens end in '.' and 9 lowercase alphanumerics.
+    pattern: new RegExp(`${START}(?<secret>glpat-[A-Za-z0-9_-]{20,300}(?:\\.[0-9a-z]{9})?)${END}`, 'g'),
     gitleaks: ['gitlab-pat', 'gitlab-pat-routable'],
   },
   {
@@ -132,7 +133,11 @@ export const BUILTIN_SECRET_RULES: readonly SecretRule[] = [
     severity: 'high',
     keywords: ['xoxb-', 'xoxp-', 'xoxa-', 'xoxe-', 'xoxo-', 'xoxr-', 'xoxs-', 'xapp-'],
     // Real Slack tokens carry a numeric team/user section; documentation's 'xoxb-your-token' does not.
-    pattern: new RegExp(`${START}(?<secret>xox[abeoprs]-(?:\\d-)?\\d{6,14}-[A-Za-z0-9-]{8,250}|xapp-\\d-[A-Z0-9]{8,16}-\\d{8,16}-[a-z0-9]{32,80})${END}`, 'g'),
+    // Configuration tokens (xoxe.xoxp-1-…, xoxe-1-…) are long runs without the numeric section.
+    pattern: new RegExp(
+      `${START}(?<secret>xox[abeoprs]-(?:\\d-)?\\d{6,14}-[A-Za-z0-9-]{8,250}|xapp-\\d-[A-Z0-9]{8,16}-\\d{8,16}-[a-z0-9]{32,80}|xoxe\\.xox[bp]-\\d-[A-Za-z0-9]{163,166}|xoxe-\\d-[A-Za-z0-9]{146})${END}`,
+      'g',
+    ),
     gitleaks: ['slack-bot-token', 'slack-user-token', 'slack-app-token', 'slack-legacy-token', 'slack-legacy-bot-token', 'slack-legacy-workspace-token', 'slack-config-access-token', 'slack-config-refresh-token'],
   },
   {
