@@ -4,9 +4,23 @@
  * image benchmarks, root with dockerd and debootstrap (as the integration tests).
  */
 import { sbomVsTrivy } from './sbom-vs-trivy.js';
+import { languageInventoryBench } from './language-inventory.js';
+import { versionCompare } from './version-compare.js';
+import { advisoryImport } from './advisory-import.js';
+import { vulnerabilityMatch } from './vulnerability-match.js';
+import { secretScanOverhead } from './secret-scan.js';
+import { policyEvaluate } from './policy-evaluate.js';
+import { hostAuditBench } from './host-audit.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   'sbom-vs-trivy': sbomVsTrivy,
+  'language-inventory': languageInventoryBench,
+  'version-compare': versionCompare,
+  'advisory-import': advisoryImport,
+  'vulnerability-match': vulnerabilityMatch,
+  'secret-scan': secretScanOverhead,
+  'policy-evaluate': policyEvaluate,
+  'host-audit': hostAuditBench,
 };
 
 const wanted = process.argv.slice(2);
