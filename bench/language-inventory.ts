@@ -229,14 +229,20 @@ export async function languageInventoryBench(): Promise<void> {
   const theirs: Measurement[] = [];
   const cat: Measurement[] = [];
   const sha: Measurement[] = [];
+  const untar: Measurement[] = [];
   const oursFile = path.join(work, 'bulkhead.json');
   const trivyFile = path.join(work, 'trivy.json');
   try {
     // One unmeasured pass so every contender reads from the same warm page cache.
     measure('sh', ['-c', 'cat "$1" > /dev/null', 'sh', archive]);
+    const manifest = spawnSync('tar', ['-xOf', archive, 'manifest.json'], { encoding: 'utf8', maxBuffer: 16 * 2 ** 20 }).stdout;
+    const layers = (JSON.parse(manifest) as { Layers: string[] }[])[0]?.Layers ?? [];
+    // Every layer pulled out of the archive and read through a tar parser: the least any image reader does.
+    const listLayers = ['sh', ['-c', 'a="$1"; shift; for l; do tar -xOf "$a" "$l" | tar -t > /dev/null; done', 'sh', archive, ...layers]] as const;
     for (let run = 0; run < RUNS; run++) {
       cat.push(measure('sh', ['-c', 'cat "$1" > /dev/null', 'sh', archive]));
       sha.push(measure('sha256sum', [archive]));
+      untar.push(measure(listLayers[0], listLayers[1]));
       ours.push(measure(process.execPath, [CLI, 'sbom', `docker-archive:${archive}`, '--format', 'cyclonedx', '-o', oursFile]));
       const cache = path.join(work, `trivy-cache-${run}`);
       trivyCacheWithEmptyJavaDb(cache);
@@ -278,6 +284,7 @@ export async function languageInventoryBench(): Promise<void> {
       mib,
       cat: t(cat),
       sha: t(sha),
+      untar: t(untar),
       ours: t(ours),
       oursRss: r(ours),
       trivy: t(theirs),
@@ -316,10 +323,12 @@ Measured ${new Date().toISOString().slice(0, 10)} on ${process.platform}/${proce
 | --- | ---: | ---: |
 | \`cat IMG.tar > /dev/null\` (streaming the bytes) | ${t(cat).toFixed(2)} s | ${r(cat).toFixed(0)} MiB |
 | \`sha256sum IMG.tar\` (streaming and digesting) | ${t(sha).toFixed(2)} s | ${r(sha).toFixed(0)} MiB |
+| \`tar -xOf IMG.tar LAYER \\| tar -t\` for each of the ${layers.length} layers (streaming through a tar reader) | ${t(untar).toFixed(2)} s | ${r(untar).toFixed(0)} MiB |
 | \`bulkhead sbom docker-archive:IMG.tar --format cyclonedx\` | ${t(ours).toFixed(2)} s | ${r(ours).toFixed(0)} MiB |
 | \`trivy image --input IMG.tar --format cyclonedx --offline-scan\` (empty cache) | ${t(theirs).toFixed(2)} s | ${r(theirs).toFixed(0)} MiB |
 
-Targets of the language issue: time ≤ 2× streaming — ${vsStream.toFixed(2)}× \`cat\`, ${verdict(vsStream <= 2)};
+Targets of the language issue: time ≤ 2× streaming — ${vsStream.toFixed(2)}× \`cat\` from the page cache, ${verdict(vsStream <= 2)}
+(${(t(ours) / t(sha)).toFixed(2)}× \`sha256sum\`, ${(t(ours) / t(untar)).toFixed(2)}× the per-layer tar listing);
 time ≤ 0.5× Trivy — ${vsTrivy.toFixed(2)}×, ${verdict(vsTrivy <= 0.5)}; peak RSS ≤ 300 MB — ${r(ours).toFixed(0)} MiB, ${verdict(r(ours) * 1.048576 <= 300)}.
 Bulkhead's stage timings (\`--debug\`): ${stages}.
 
