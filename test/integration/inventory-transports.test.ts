@@ -68,17 +68,21 @@ describeWithServices('inventory() through every transport', (facts) => {
 
       for (const transport of IMAGE_TRANSPORTS) {
         describe(transport, () => {
-          it('records for every package location the layer that last wrote the file', async () => {
+          it('records the layer that introduced each package and the layer that wrote each file', async () => {
             const inv = await inventoryOf(image, transport);
             const status = inv.packages
               .filter((pkg) => pkg.ecosystem === 'deb')
               .flatMap((pkg) => pkg.locations.filter((location) => location.path === '/var/lib/dpkg/status'));
             expect(status.length).toBe(image.dpkg.length);
-            for (const location of status) expect(location.layer).toBe(image.dpkgStatusLayer);
             for (const pkg of inv.packages) {
-              for (const location of pkg.locations) {
+              for (const [index, location] of pkg.locations.entries()) {
                 expect(image.inspect.layers).toContain(location.layer);
-                expect(location.layer, `${pkg.purl} at ${location.path}`).toBe(lastWriter(image, location.path));
+                // An OS package's first location names the layer that brought it in; every other the file's last writer.
+                const expected =
+                  index === 0 && pkg.ecosystem === 'deb'
+                    ? (introducingLayer(image, pkg.name) ?? image.dpkgStatusLayer)
+                    : lastWriter(image, location.path);
+                expect(location.layer, `${pkg.purl} at ${location.path}`).toBe(expected);
               }
             }
           });
@@ -274,12 +278,46 @@ function osReleaseField(image: FixtureImage, field: string): string | undefined 
  * does: Debian links /usr/share/doc/<binary> to its source's directory.
  */
 function lastWriter(image: FixtureImage, file: string): string | undefined {
-  const entry = resolveInRootfs(image.paths.rootfsDir, file).replace(/^\//, '');
-  return [...image.layers].reverse().find((layer) => layer.entries.includes(entry))?.diffId;
+  const index = lastWriters(image).get(resolveInRootfs(image.paths.rootfsDir, file, true));
+  return index === undefined ? undefined : image.layers[index]?.diffId;
 }
 
-/** Resolves symlinks in `file` against the exported root filesystem, never leaving it. */
-function resolveInRootfs(rootfs: string, file: string): string {
+/**
+ * The layer that installed (or last upgraded) a package: an install writes
+ * every file dpkg lists for it, so it is the earliest last-writer among them.
+ * Directories are shared between packages and do not count; a symlink counts
+ * as itself, not as its target.
+ */
+function introducingLayer(image: FixtureImage, name: string): string | undefined {
+  const writers = lastWriters(image);
+  let earliest: number | undefined;
+  for (const file of image.dpkgFiles[name] ?? []) {
+    const index = writers.get(resolveInRootfs(image.paths.rootfsDir, file, false));
+    if (index !== undefined && (earliest === undefined || index < earliest)) earliest = index;
+  }
+  return earliest === undefined ? undefined : image.layers[earliest]?.diffId;
+}
+
+const writerMaps = new WeakMap<FixtureImage, Map<string, number>>();
+
+/** Absolute path of every non-directory entry → index of the last layer that writes it. */
+function lastWriters(image: FixtureImage): Map<string, number> {
+  let writers = writerMaps.get(image);
+  if (!writers) {
+    writers = new Map();
+    for (const [index, layer] of image.layers.entries()) {
+      for (const entry of layer.entries) if (entry !== '' && !entry.endsWith('/')) writers.set(`/${entry}`, index);
+    }
+    writerMaps.set(image, writers);
+  }
+  return writers;
+}
+
+/**
+ * Resolves symlinks in `file` against the exported root filesystem, never
+ * leaving it; the last component is followed only when `followLast`.
+ */
+function resolveInRootfs(rootfs: string, file: string, followLast: boolean): string {
   const pending = file.split('/').filter((part) => part !== '');
   const resolved: string[] = [];
   for (let hops = 0; pending.length > 0; ) {
@@ -290,10 +328,12 @@ function resolveInRootfs(rootfs: string, file: string): string {
       continue;
     }
     let target: string | undefined;
-    try {
-      target = readlinkSync(path.join(rootfs, ...resolved, part));
-    } catch {
-      target = undefined; // not a symlink (or not there): keep the name as it is
+    if (pending.length > 0 || followLast) {
+      try {
+        target = readlinkSync(path.join(rootfs, ...resolved, part));
+      } catch {
+        target = undefined; // not a symlink (or not there): keep the name as it is
+      }
     }
     if (target === undefined) {
       resolved.push(part);

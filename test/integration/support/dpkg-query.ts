@@ -25,3 +25,23 @@ export function parseDpkgQuery(output: string): DpkgRecord[] {
       return { name, version, arch, sourceName, sourceVersion };
     });
 }
+
+/**
+ * `dpkg-query -L` for every installed package, keyed by package name: the
+ * files dpkg says each package installed (directories included, as dpkg
+ * lists them).
+ */
+export async function dpkgFileLists(daemon: DockerDaemon, image: string): Promise<Record<string, string[]>> {
+  const script = `for p in $(dpkg-query -W -f='\${binary:Package}\\n'); do printf '@@ %s\\n' "\${p%%:*}"; dpkg-query -L "$p"; done`;
+  const result = await daemon.docker(['run', '--rm', '--network', 'none', '--entrypoint', 'sh', image, '-c', script]);
+  const lists: Record<string, string[]> = {};
+  let current: string[] | undefined;
+  for (const line of result.stdout.split('\n')) {
+    if (line.startsWith('@@ ')) {
+      current = lists[line.slice(3)] = [];
+    } else if (line.startsWith('/') && current) {
+      current.push(line);
+    }
+  }
+  return lists;
+}

@@ -19,7 +19,7 @@ import type { DebianBase } from './debian-base.js';
 import { DOCKER_CLI } from './docker-client-env.js';
 import type { DockerDaemon } from './docker-daemon.js';
 import { dockerInspect } from './docker-inspect.js';
-import { dpkgQuery } from './dpkg-query.js';
+import { dpkgFileLists, dpkgQuery } from './dpkg-query.js';
 import type { FixtureImage, OciExportFacts, TransportName } from './integration-facts.js';
 import { listDockerArchiveLayers } from './layer-listing.js';
 import type { LocalRegistry } from './registry.js';
@@ -175,9 +175,10 @@ export async function describeFixtureImage(ctx: FixtureContext, fixture: LoadedF
   };
   await exportRootfs(daemon, fixture.tag, paths.rootfsDir);
 
-  const [inspect, dpkg, osRelease, layers, oci, ociArchive, ociZstd] = await Promise.all([
+  const [inspect, dpkg, dpkgFiles, osRelease, layers, oci, ociArchive, ociZstd] = await Promise.all([
     dockerInspect(daemon, fixture.tag),
     dpkgQuery(daemon, fixture.tag),
+    dpkgFileLists(daemon, fixture.tag),
     daemon.docker(['run', '--rm', '--network', 'none', '--entrypoint', 'cat', fixture.tag, '/etc/os-release']).then((r) => r.stdout),
     listDockerArchiveLayers(paths.dockerArchive),
     ociFacts(`oci:${paths.ociDir}:latest`),
@@ -216,6 +217,7 @@ export async function describeFixtureImage(ctx: FixtureContext, fixture: LoadedF
     oci: { oci, 'oci-archive': ociArchive, 'oci-zstd': ociZstd },
     inspect,
     dpkg,
+    dpkgFiles,
     osRelease,
     layers,
     dpkgStatusLayer,

@@ -76,6 +76,8 @@ export interface FixtureImage {
   readonly oci: Readonly<Record<'oci' | 'oci-archive' | 'oci-zstd', OciExportFacts>>;
   readonly inspect: InspectFacts;
   readonly dpkg: readonly DpkgRecord[];
+  /** `dpkg-query -L` per package name: what dpkg says each package installed. */
+  readonly dpkgFiles: Readonly<Record<string, readonly string[]>>;
   /** /etc/os-release as `cat` prints it inside the image. */
   readonly osRelease: string;
   readonly layers: readonly LayerListing[];

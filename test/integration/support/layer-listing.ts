@@ -24,7 +24,9 @@ export async function listDockerArchiveLayers(archive: string): Promise<LayerLis
     const entries = listing.stdout
       .split('\n')
       .filter((line) => line !== '')
-      .map((line) => line.replace(/^\.\//, ''));
+      .map((line) => line.replace(/^\.\//, ''))
+      // The root directory itself ('./') names no path.
+      .filter((entry) => entry !== '');
     layers.push({
       diffId: diffIds[index]!,
       entries,
