@@ -361,6 +361,27 @@ suite('bulkhead host audit against real dockerd', () => {
     expect(sarif.runs[0]?.results.map((r) => r.ruleId)).toEqual(json.results.filter((r) => r.status === 'fail' || r.status === 'warn').map((r) => `CIS-Docker-${r.id}`));
   });
 
+  it('bad input: permission denied on the socket and on daemon.json (audit as nobody) → warn with the reason', async () => {
+    const nobody = (await runCommand('id', ['-u', 'nobody'], { allowFailure: true })).stdout.trim();
+    if (!/^\d+$/.test(nobody)) throw new Error('no user "nobody" on this host');
+    await chmod(hardened.configFile, 0o600);
+    const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        'setpriv',
+        [`--reuid=${nobody}`, `--regid=${nobody}`, '--clear-groups', TSX, CLI, 'host', 'audit', '--format', 'json', '--docker-host', hardened.host],
+        { env: { ...process.env, HOME: tmpdir() }, cwd: repoRoot, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 },
+        (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 99) : 0, stdout, stderr }),
+      );
+    });
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as AuditJson;
+    expect(result(report, '5.5')).toMatchObject({ status: 'warn' });
+    expect(result(report, '5.5').reason).toMatch(/EACCES|permission denied/);
+    // Settings that only daemon.json holds cannot be read: the check says why.
+    expect(result(report, '2.16')).toMatchObject({ status: 'warn' });
+    expect(result(report, '2.16').reason).toMatch(/permission denied/);
+  });
+
   it('bad input: a missing socket makes daemon and container checks warn with the reason, and the audit finishes', async () => {
     const report = await auditJson(['--docker-host', `unix://${path.join(work, 'no-such.sock')}`]);
     expect(result(report, '5.5')).toMatchObject({ status: 'warn' });
