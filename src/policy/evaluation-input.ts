@@ -9,6 +9,13 @@ import { imageFacts, imageNames, type ImageFacts } from './image-facts.js';
 import { celActivation } from './cel/cel-activation.js';
 import { fixAvailableDays, maxCvss } from './rules/vulnerabilities/vulnerability-facts.js';
 
+export interface VulnerabilityFacts {
+  readonly cvss: number;
+  readonly fixDays: number;
+  /** The violation message, filled by the first rule that needs it. */
+  description?: string;
+}
+
 export interface EvaluationInput {
   readonly subject: Subject;
   readonly now: Date;
@@ -18,7 +25,7 @@ export interface EvaluationInput {
   readonly imageNames: readonly string[];
   readonly vulnerabilities: readonly Finding[];
   /** Per vulnerability (same order): highest CVSS score and days a fix has been available (-1 unknown). */
-  readonly vulnerabilityFacts: readonly { readonly cvss: number; readonly fixDays: number }[];
+  readonly vulnerabilityFacts: readonly VulnerabilityFacts[];
   /** Built on first use: only policies with CEL rules pay for it. */
   celActivation(): Record<string, unknown>;
 }

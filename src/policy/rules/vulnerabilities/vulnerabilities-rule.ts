@@ -9,7 +9,6 @@ import { z } from 'zod';
 import type { Finding } from '../../../domain/finding.js';
 import { SEVERITY_LEVELS, SEVERITY_RANK } from '../../../domain/severity.js';
 import { defineRuleKind, type RuleHit } from '../../rule-kind.js';
-import { fixAvailableDays, maxCvss } from './vulnerability-facts.js';
 
 const schema = z.strictObject({
   severity: z.enum(SEVERITY_LEVELS).optional(),
@@ -23,14 +22,12 @@ const schema = z.strictObject({
 
 type Params = z.infer<typeof schema>;
 
-function describe(f: Finding, nowMs: number): string {
+function describe(f: Finding, cvss: number, fixDays: number): string {
   const facts: string[] = [f.severity];
-  const cvss = maxCvss(f);
   if (cvss > 0) facts.push(`CVSS ${cvss.toFixed(1)}`);
   if (f.kev) facts.push('in CISA KEV');
   if (f.epss) facts.push(`EPSS ${f.epss.score.toFixed(3)}`);
-  const days = fixAvailableDays(f, nowMs);
-  if (days >= 0) facts.push(`fix available ${days} day(s)`);
+  if (fixDays >= 0) facts.push(`fix available ${fixDays} day(s)`);
   const pkg = f.package ? ` in ${f.package.name} ${f.package.version}` : '';
   return `${f.id}${pkg} (${facts.join(', ')})`;
 }
@@ -66,8 +63,10 @@ export const vulnerabilitiesRule = defineRuleKind<Params>({
           const facts = input.vulnerabilityFacts[i] ?? { cvss: 0, fixDays: -1 };
           if (!matches(f, facts.cvss, facts.fixDays)) return;
           const fixed = f.fixedVersions[0];
+          // Several rules usually hit the same finding: describe it once per evaluation.
+          const message = (facts.description ??= describe(f, facts.cvss, facts.fixDays));
           hits.push({
-            message: describe(f, input.nowMs),
+            message,
             severity: f.severity,
             evidence: {
               advisory: { id: f.id, aliases: f.aliases },
