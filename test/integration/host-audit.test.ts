@@ -124,7 +124,8 @@ suite('bulkhead host audit against real dockerd', () => {
     await chmod(tls.key, 0o400);
 
     const [portA, portB] = [await freePort(), await freePort()];
-    [hardened, weak] = await Promise.all([
+    // allSettled: when one daemon fails to start, the other is still stopped in afterAll.
+    const started = await Promise.allSettled([
       startAuditDaemon({
         root: path.join(work, 'hardened'),
         tmpfsDataRoot: true,
@@ -137,6 +138,9 @@ suite('bulkhead host audit against real dockerd', () => {
         flags: ['-H', `tcp://127.0.0.1:${portB}`, '--tls', '--tlscacert', tls.ca, '--tlscert', tls.cert, '--tlskey', tls.key],
       }),
     ]);
+    if (started[0].status === 'fulfilled') hardened = started[0].value;
+    if (started[1].status === 'fulfilled') weak = started[1].value;
+    for (const s of started) if (s.status === 'rejected') throw s.reason;
     // Socket ownership the tests then expect from stat: hardened root:docker 0660, weak world-writable.
     const dockerGid = Number((await runCommand('getent', ['group', 'docker'], { allowFailure: true })).stdout.split(':')[2] ?? 0);
     await chown(hardened.socketPath, 0, dockerGid);

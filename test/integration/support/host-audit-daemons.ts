@@ -81,6 +81,9 @@ export async function startAuditDaemon(options: AuditDaemonOptions): Promise<Aud
 
   const stop = async (): Promise<void> => {
     if (exited === undefined) {
+      // With live-restore the containers would outlive the daemon: remove them first.
+      const ids = (await docker(['ps', '-aq'], { allowFailure: true, timeoutMs: 30_000 })).stdout.split('\n').filter(Boolean);
+      if (ids.length > 0) await docker(['rm', '-f', ...ids], { allowFailure: true, timeoutMs: 120_000 });
       child.kill('SIGTERM');
       const stopped = await Promise.race([exit.then(() => true), sleep(30_000, undefined, { ref: false }).then(() => false)]);
       if (!stopped) {
