@@ -1,12 +1,11 @@
 /**
  * What every rule condition reads during one evaluation: the subject, the
- * evaluation time, and facts derived from them once (image facts, the CEL
- * activation) rather than once per rule.
+ * evaluation time, and facts derived from them once (image facts,
+ * vulnerability scores) rather than once per rule.
  */
 import type { Finding } from '../domain/finding.js';
 import type { Subject } from '../domain/subject.js';
 import { imageFacts, imageNames, type ImageFacts } from './image-facts.js';
-import { celActivation } from './cel/cel-activation.js';
 import { fixAvailableDays, maxCvss } from './rules/vulnerabilities/vulnerability-facts.js';
 
 export interface VulnerabilityFacts {
@@ -26,15 +25,12 @@ export interface EvaluationInput {
   readonly vulnerabilities: readonly Finding[];
   /** Per vulnerability (same order): highest CVSS score and days a fix has been available (-1 unknown). */
   readonly vulnerabilityFacts: readonly VulnerabilityFacts[];
-  /** Built on first use: only policies with CEL rules pay for it. */
-  celActivation(): Record<string, unknown>;
 }
 
 export function evaluationInput(subject: Subject, now: Date): EvaluationInput {
   const nowMs = now.getTime();
   const image = imageFacts(subject, nowMs);
   const vulnerabilities = subject.findings.filter((f) => f.kind === 'vulnerability' && f.suppressed === undefined);
-  let activation: Record<string, unknown> | undefined;
   const input: EvaluationInput = {
     subject,
     now,
@@ -43,7 +39,6 @@ export function evaluationInput(subject: Subject, now: Date): EvaluationInput {
     imageNames: imageNames(image),
     vulnerabilities,
     vulnerabilityFacts: vulnerabilities.map((f) => ({ cvss: maxCvss(f), fixDays: fixAvailableDays(f, nowMs) })),
-    celActivation: () => (activation ??= celActivation(input)),
   };
   return input;
 }

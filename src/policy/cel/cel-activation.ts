@@ -4,7 +4,19 @@ import { CEL_CLASSES } from './cel-classes.js';
 
 const { Image, Package, Vulnerability, Finding: FindingType, Mount, Deploy } = CEL_CLASSES;
 
-export function celActivation(input: EvaluationInput): Record<string, unknown> {
+const cache = new WeakMap<EvaluationInput, Record<string, unknown>>();
+
+/** The activation for one evaluation, built on first use so only policies with CEL rules pay for it. */
+export function celActivationFor(input: EvaluationInput): Record<string, unknown> {
+  let activation = cache.get(input);
+  if (!activation) {
+    activation = celActivation(input);
+    cache.set(input, activation);
+  }
+  return activation;
+}
+
+function celActivation(input: EvaluationInput): Record<string, unknown> {
   const { subject, image } = input;
   const deploy = subject.deploy;
   let packages: object[] | undefined;

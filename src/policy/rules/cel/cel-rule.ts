@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { CelProgram } from '../../cel/cel-runtime.js';
+import { celActivationFor } from '../../cel/cel-activation.js';
 import { defineRuleKind } from '../../rule-kind.js';
 
 const schema = z.strictObject({
@@ -28,7 +29,7 @@ export const celRule = defineRuleKind<Params>({
         if (!program) return { applies: false, reason: 'expression did not compile' };
         let outcome: unknown;
         try {
-          outcome = program(input.celActivation());
+          outcome = program(celActivationFor(input));
         } catch (error) {
           outcome = (error as Error).message.split('\n')[0];
         }
