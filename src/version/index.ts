@@ -14,11 +14,14 @@ export { isAffected, rangeIncludes, type OsvAffected, type OsvRange, type OsvEve
 export { deb, parseDebVersion, type DebVersion } from './deb.js';
 export { rpm, rpmvercmp, parseRpmEvr, compareRpmEvr, type RpmEvr } from './rpm.js';
 export { apk, compareApkVersions } from './apk.js';
-export { semver, satisfies as semverSatisfies } from './semver.js';
+export { semver } from './semver.js';
+export { satisfies as semverSatisfies } from './semver-range.js';
 export { parseSemverRange, type SemverRange } from './semver-range.js';
-export { pep440, satisfies as pep440Satisfies } from './pep440.js';
+export { pep440 } from './pep440.js';
+export { satisfies as pep440Satisfies } from './pep440-specifier.js';
 export { parsePep440SpecifierSet, type Pep440SpecifierSet } from './pep440-specifier.js';
-export { maven, satisfies as mavenSatisfies } from './maven.js';
+export { maven } from './maven.js';
+export { satisfies as mavenSatisfies } from './maven-range.js';
 export { parseMavenRange, type MavenRange } from './maven-range.js';
 export { go, canonicalGoVersion, compareGoModVersions } from './go.js';
 export { gem } from './gem.js';

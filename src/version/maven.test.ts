@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BadInputError } from '../domain/errors.js';
-import { maven, satisfies } from './maven.js';
+import { maven } from './maven.js';
+import { satisfies } from './maven-range.js';
 
 const tsv = (name: string): string[][] =>
   readFileSync(new URL(`./testdata/${name}`, import.meta.url), 'utf8').split('\n').filter((l) => l !== '').map((l) => l.split('\t'));

@@ -14,7 +14,6 @@ import { compareDigits } from './compare-digits.js';
 import { InvalidVersionError } from './invalid-version-error.js';
 import { sign, type Ordering, type VersionScheme } from './scheme.js';
 
-export { satisfies } from './maven-range.js';
 
 type Item = { kind: 'int'; value: string } | { kind: 'string'; value: string } | { kind: 'list'; items: Item[] };
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BadInputError } from '../domain/errors.js';
-import { formatPep440, parsePep440, pep440, satisfies } from './pep440.js';
+import { formatPep440, parsePep440, pep440 } from './pep440.js';
+import { satisfies } from './pep440-specifier.js';
 
 const tsv = (name: string): string[][] =>
   readFileSync(new URL(`./testdata/${name}`, import.meta.url), 'utf8').split('\n').filter((l) => l !== '').map((l) => l.split('\t'));

@@ -5,14 +5,12 @@
  * Strings outside PEP 440 ("legacy" versions such as `0.1-bulbasaur`) are
  * rejected by `valid`/`compare`; `compareLoose` orders them as setuptools'
  * LegacyVersion did, below every PEP 440 version, which is what OSV tooling does.
- * Specifier matching (`~=1.4.2, !=1.4.5, <2`) lives in pep440-specifier.ts and is
- * re-exported here as `satisfies`.
+ * Specifier matching (`~=1.4.2, !=1.4.5, <2`) lives in pep440-specifier.ts.
  */
 import { compareDigits } from './compare-digits.js';
 import { InvalidVersionError } from './invalid-version-error.js';
 import type { Ordering, VersionScheme } from './scheme.js';
 
-export { satisfies } from './pep440-specifier.js';
 
 export interface Pep440Version {
   readonly epoch: string;

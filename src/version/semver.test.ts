@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BadInputError } from '../domain/errors.js';
-import { satisfies, semver } from './semver.js';
+import { semver } from './semver.js';
+import { satisfies } from './semver-range.js';
 
 const tsv = (name: string): string[][] =>
   readFileSync(new URL(`./testdata/${name}`, import.meta.url), 'utf8').split('\n').filter((l) => l !== '').map((l) => l.split('\t'));

@@ -3,15 +3,13 @@
  * acceptance rules of node-semver's strict parser, which npm uses: an optional
  * leading `v`, surrounding whitespace trimmed, at most 256 characters, and
  * numeric parts no larger than Number.MAX_SAFE_INTEGER.
- * Range matching (`^1.2`, `~1.2.3`, `1.x || >=2.1.0 <3`, …) is in semver-range.ts
- * and re-exported here as `satisfies`.
+ * Range matching (`^1.2`, `~1.2.3`, `1.x || >=2.1.0 <3`, …) is in semver-range.ts.
  */
 import { compareDigits } from './compare-digits.js';
 import { InvalidVersionError } from './invalid-version-error.js';
 import type { Ordering, SchemeName, VersionScheme } from './scheme.js';
 import { comparePrereleaseIdentifiers, compareSemverLike } from './semver-like.js';
 
-export { satisfies } from './semver-range.js';
 
 export interface SemVer {
   readonly major: string;
