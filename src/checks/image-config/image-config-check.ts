@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Finding, FindingLocation } from '../../domain/finding.js';
 import type { ImageMetadata } from '../../domain/image.js';
 import type { SeverityLevel } from '../../domain/severity.js';
@@ -28,6 +28,9 @@ export interface ImageConfigCheck<P extends z.ZodType = z.ZodType> {
   readonly params: P;
   run(subject: ImageCheckSubject, params: z.output<P>): Finding[];
 }
+
+/** Parameters of a check that takes none (unknown keys are rejected). */
+export const NO_PARAMS = z.object({}).strict();
 
 export const IMAGE_CONFIG_SOURCE = 'bulkhead/image-config';
 
