@@ -3,6 +3,7 @@
  * or a fact shape nobody foresaw) becomes a warn with the reason, so the
  * audit always finishes with one result per check.
  */
+import { hostname } from 'node:os';
 import { HOST_CHECKS } from './checks/all-checks.js';
 import { collectHostFacts } from './facts/collect-host-facts.js';
 import type { CollectOptions } from './facts/collect-host-facts.js';
@@ -52,7 +53,7 @@ export async function runHostAudit(options: CollectOptions = {}): Promise<HostAu
     benchmark: CIS_BENCHMARK,
     mode: facts.mode,
     root: facts.root,
-    host: host || (facts.mode === 'offline' ? facts.root : (await import('node:os')).hostname()),
+    host: host || (facts.mode === 'offline' ? facts.root : hostname()),
     ...(facts.mode === 'live' ? { dockerHost: facts.engine.ok ? facts.engine.value.address : (options.dockerHost ?? process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock') } : {}),
     startedAt,
     results: evaluateHostChecks(facts),

@@ -3,6 +3,7 @@
  * file stats, auditctl and the mount table. Nothing here throws for a broken
  * source; the fact carries the reason and the checks report it.
  */
+import path from 'node:path';
 import { BadInputError } from '../../domain/errors.js';
 import { DEFAULT_DOCKER_HOST } from '../../image/sources/docker-daemon-client.js';
 import { readAuditRules } from './audit-rules.js';
@@ -30,7 +31,7 @@ export interface CollectOptions {
 
 export async function collectHostFacts(options: CollectOptions = {}): Promise<HostFacts> {
   const offline = options.root !== undefined;
-  const root = offline ? (await import('node:path')).resolve(options.root as string) : '/';
+  const root = offline ? path.resolve(options.root as string) : '/';
   if (offline) {
     const st = await statInRoot('/', root);
     if (!st.ok || st.value?.kind !== 'directory') throw new BadInputError(`--root ${options.root}: not a directory`);
