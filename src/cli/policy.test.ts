@@ -73,3 +73,28 @@ describe('bulkhead policy', () => {
     expect(await run('policy', 'init', file, '--force')).toBe(0);
   });
 });
+
+describe('policy explain rendering', () => {
+  it('shows what fired on what, what did not apply and why, and the exceptions', async () => {
+    const { compilePolicy, evaluateTraced } = await import('../policy/index.js');
+    const policy = compilePolicy([
+      {
+        file: 'p.yaml',
+        text: "version: 2\nname: p\nrules:\n  - id: no-root\n    description: d\n    effect: block\n    config: {notRoot: true}\n  - id: sock\n    description: d\n    effect: block\n    deploy: {deniedMounts: [/var/run/docker.sock]}\n  - id: prod\n    description: d\n    effect: alert\n    scope: {environments: [prod]}\n    config: {healthcheck: true}\nexceptions:\n  - id: old\n    owner: bob\n    reason: r\n    expires: 2020-01-01\n    rules: [no-root]\n    images: ['**']\n",
+      },
+    ]);
+    const subject = {
+      image: { reference: 'docker.io/library/debian:12', tags: ['12'], metadata: { configDigest: 'sha256:' + '1'.repeat(64), repoTags: [], repoDigests: [], os: 'linux', architecture: 'amd64', config: { env: [], exposedPorts: [], volumes: [], labels: {} }, history: [], layers: [] } },
+      packages: [],
+      findings: [],
+    };
+    const { renderExplanation } = await import('./policy.js');
+    const text = renderExplanation(policy, 'debian:12', evaluateTraced(policy, subject, new Date('2026-01-01T00:00:00Z')));
+    expect(text).toContain('Verdict BLOCK');
+    expect(text).toMatch(/✗ no-root \[block\].*\(p\.yaml:4\)/);
+    expect(text).toContain('evidence: field config.user=""');
+    expect(text).toContain('- sock: no run request in the subject');
+    expect(text).toContain('- prod: out of scope: scope environments prod: the subject names no environment');
+    expect(text).toMatch(/expired old \(owner bob, expires 2020-01-01\): r\n\s+expired: would have waived 1 violation/);
+  });
+});
