@@ -4,7 +4,12 @@ import type { Ecosystem } from './ecosystem.js';
 export interface PackageLocation {
   /** Absolute path inside the image or scanned directory, e.g. '/var/lib/dpkg/status'. */
   readonly path: string;
-  /** diffId of the layer that last wrote this file; absent for directory and SBOM targets. */
+  /**
+   * diffId of the layer behind this location: for a package database, the layer
+   * that introduced the package (the earliest layer holding its installed
+   * files); otherwise the layer that last wrote the file. Absent for directory
+   * and SBOM targets.
+   */
   readonly layer?: string;
 }
 

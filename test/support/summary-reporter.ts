@@ -5,23 +5,24 @@
 import type { Reporter, TestModule } from 'vitest/node';
 
 export default class SummaryReporter implements Reporter {
-  onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>): void {
+  onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>, reason: string): void {
     let passed = 0;
     let failed = 0;
     let skipped = 0;
     for (const mod of testModules) {
-      let seen = 0;
+      let failedHere = 0;
       for (const test of mod.children.allTests()) {
-        seen++;
         const state = test.result().state;
         if (state === 'passed') passed++;
-        else if (state === 'failed') failed++;
+        else if (state === 'failed') failedHere++;
         else skipped++;
       }
-      // A module that failed to load (syntax error, failed beforeAll) has no passing tests to show for it.
-      if (mod.state() === 'failed' && seen === 0) failed++;
+      // A module that failed without a failing test (load error, failed beforeAll) still failed.
+      failed += mod.state() === 'failed' ? Math.max(failedHere, 1) : failedHere;
     }
     failed += unhandledErrors.length;
+    // A run that failed outside any module (global setup) must not read as green.
+    if (reason === 'failed' && failed === 0) failed = 1;
     process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
   }
 }

@@ -86,7 +86,7 @@ async function runRegistry(root: string, auth: Record<string, unknown>): Promise
   const stop = async (): Promise<void> => {
     if (exited !== undefined) return;
     child.kill('SIGTERM');
-    if (!(await Promise.race([exit.then(() => true), sleep(10_000).then(() => false)]))) {
+    if (!(await Promise.race([exit.then(() => true), sleep(10_000, undefined, { ref: false }).then(() => false)]))) {
       child.kill('SIGKILL');
       await exit;
     }
