@@ -64,4 +64,6 @@ export const policyFileSchema = z.strictObject({
   description: z.string().optional(),
   rules: z.array(z.unknown()).default([]),
   exceptions: z.array(z.unknown()).default([]),
+  /** The central host-hardening standard; validated by host/host-policy.ts when `bulkhead host audit --policy` reads it. */
+  hostHardening: z.unknown().optional(),
 });
