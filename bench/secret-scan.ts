@@ -57,6 +57,7 @@ export async function secretScanOverhead(): Promise<void> {
 In-process \`inventoryWithChecks()\` of the same docker-archive without and with \`secrets: true\`
 (every layer's text files up to 1 MiB, deleted files included, plus env/labels/history),
 ${RUNS} alternating runs after a warm-up, medians. Target: less than 15% added.
+On a busy shared machine the medians swing by ±25% between invocations; run it on an idle one.
 
 | Image | Archive | Scan | Scan + secrets | Added | Secret findings |
 |---|---|---|---|---|---|
