@@ -173,7 +173,7 @@ const LOCKFILE_CATALOGERS = /^lang\/(npm-lock|npm-yarn-lock|npm-pnpm-lock|python
  * cataloger and its confidence). Rules, first match wins; anything no rule
  * explains is listed as unexplained, so the doc never hides a difference.
  */
-function explainer(inventoryFile: string): { ours(id: string): string; theirs(id: string): string } {
+function explainer(inventoryFile: string): { ours(id: string): string; theirs(id: string, paths: readonly string[]): string } {
   const inv = JSON.parse(readFileSync(inventoryFile, 'utf8')) as InventoryJson;
   const byId = new Map(inv.packages.map((p) => [p.id, p]));
   const ownerOf = new Map<string, string>();
@@ -202,7 +202,11 @@ function explainer(inventoryFile: string): { ours(id: string): string; theirs(id
       if (pkgs.length > 0 && pkgs.every((p) => p.ecosystem === 'binary')) return 'runtime binary identified by its version string (Trivy has no such analyzer)';
       return 'unexplained';
     },
-    theirs(id) {
+    theirs(id, paths) {
+      // Trivy takes any package.json with a name and version; only <…>/node_modules/<name>/package.json is an installed package.
+      if (id.startsWith('npm:') && paths.length > 0 && paths.every((p) => !/\/node_modules\/(@[^/]+\/)?[^/@.][^/]*\/package\.json$/.test(p) || /\/(test|tests|__tests__|fixtures?|examples?|benchmark|bin|dist)\//.test(p.slice(p.lastIndexOf('/node_modules/'))))) {
+        return 'a package.json that is not an installed package (the app\'s own manifest, a test fixture or a nested manifest inside a package); Bulkhead reads only node_modules/<name>/package.json';
+      }
       const name = id.slice(0, id.lastIndexOf('@'));
       const ours = namesOf.get(name);
       if (ours) return `Bulkhead has the same package with another version (${[...new Set(ours)].join(', ')})`;
@@ -302,7 +306,7 @@ export async function languageInventoryBench(): Promise<void> {
       groups.set(key, [...(groups.get(key) ?? []), `${id} (${[...new Set(mine.get(id))].slice(0, 2).join(', ')})`]);
     }
     for (const id of onlyTrivy) {
-      const key = `only Trivy: ${reasons.theirs(id)}`;
+      const key = `only Trivy: ${reasons.theirs(id, trivys.get(id) ?? [])}`;
       groups.set(key, [...(groups.get(key) ?? []), `${id} (${[...new Set(trivys.get(id))].slice(0, 2).join(', ')})`]);
     }
     const differences = [...groups]
