@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `npm run demo`: imports the bundled advisory snapshot (examples/demo/advisories, real
-// facts written in OSV JSON plus a KEV excerpt) into a fresh database under .cache/demo/
-// and scans the demo image against it. Offline; needs `npm run build` (npm ci runs it).
+// facts written in OSV JSON plus a KEV excerpt) into a fresh database under .cache/demo/,
+// then scans the demo image against it and gates it on the default policy
+// (policies/default.yaml): the image is blocked, and the decision says why.
+// Offline; needs `npm run build` (npm ci runs it). Extra arguments go to `bulkhead scan`.
 import { spawnSync } from 'node:child_process';
 import process from 'node:process';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -13,25 +15,20 @@ const cli = path.join(root, 'dist/cli/main.js');
 const db = path.join(root, '.cache/demo/advisories.db');
 const snapshot = path.join(root, 'examples/demo/advisories');
 const image = path.join(root, 'examples/demo/debian-heartbleed.tar');
+const policy = path.join(root, 'policies/default.yaml');
 
 mkdirSync(path.dirname(db), { recursive: true });
 rmSync(db, { force: true });
 
-const run = (args, stdio = 'inherit') => spawnSync(process.execPath, [cli, ...args], { stdio, encoding: 'utf8' });
+const run = (args) => spawnSync(process.execPath, [cli, ...args], { stdio: 'inherit' });
 
-if (/^\s+db\b/m.test(run(['help'], 'pipe').stdout ?? '')) {
-  const imported = run(['db', 'import', '--db', db, snapshot]);
-  if (imported.status !== 0) process.exit(imported.status ?? 2);
-} else {
-  // Until `bulkhead db import` is wired into the CLI, the same import through the library.
-  const { importPaths, openAdvisoryStore } = await import(path.join(root, 'dist/advisories/index.js'));
-  const store = openAdvisoryStore(db);
-  try {
-    store.import(importPaths([snapshot]));
-  } finally {
-    store.close();
-  }
+const imported = run(['db', 'import', '--db', db, snapshot]);
+if (imported.status !== 0) process.exit(imported.status ?? 2);
+
+const scanned = run(['scan', image, '--db', db, '--policy', policy, ...process.argv.slice(2)]);
+// Exit 1 is the policy gate blocking the image: the outcome this demo shows, not a failure.
+if (scanned.status === 1) {
+  process.stdout.write('\n(bulkhead exited 1: the policy blocked the image, as a CI gate would.)\n');
+  process.exit(0);
 }
-
-const scanned = run(['scan', image, '--db', db, ...process.argv.slice(2)]);
 process.exit(scanned.status ?? 2);

@@ -4,6 +4,9 @@
  * vulnerabilities), junit. Filters: --severity, --ignore-unfixed; --vex
  * suppresses; --exit-code N fails the command when unsuppressed findings remain.
  * Without an advisory database it warns on stderr, reports the inventory and exits 0.
+ * With --policy it is the CI gate: secrets and image-configuration checks run
+ * too, the decision follows the report, and a `block` exits 1.
+ * `dockerfile:PATH` lints a Dockerfile (and gates it with --policy).
  */
 import { Option, type Command } from 'commander';
 import { BadInputError } from '../domain/errors.js';
@@ -14,6 +17,12 @@ import { toSarif } from '../report/sarif.js';
 import { toScanJson } from '../report/scan-json.js';
 import { renderVulnerabilityTable } from '../report/vulnerability-table.js';
 import { scan, type ScanResult } from '../scan/scan-target.js';
+import { gateTarget } from '../policy/gate-target.js';
+import { loadPolicySet } from '../policy/load-policy.js';
+import { renderDecisionText, withDecisionJson, withDecisionJUnit, withDecisionSarif } from '../report/decision-report.js';
+import { toolVersion } from '../scan/tool-version.js';
+import { ExitCode } from './exit.js';
+import { scanDockerfile } from './scan-dockerfile.js';
 import { addTargetOptions, scanOptionsFromCli, type TargetOptions } from './target-options.js';
 import { writeOutput } from './output.js';
 
@@ -33,6 +42,9 @@ interface ScanCliOptions extends TargetOptions {
   vex?: string[];
   exitCode?: string;
   db?: string;
+  policy?: string;
+  environment?: string;
+  namespace?: string;
 }
 
 export function registerScanCommand(program: Command): void {
@@ -47,26 +59,54 @@ export function registerScanCommand(program: Command): void {
       .option('--ignore-unfixed', 'leave out vulnerabilities without a fixed version')
       .option('--vex <files...>', 'OpenVEX or CycloneDX VEX documents: not_affected/fixed statements suppress findings')
       .option('--exit-code <n>', 'exit with N when unsuppressed findings remain after filters')
-      .option('--db <file>', 'advisory database (default: BULKHEAD_DB or ~/.cache/bulkhead/advisories.db)'),
+      .option('--db <file>', 'advisory database (default: BULKHEAD_DB or ~/.cache/bulkhead/advisories.db)')
+      .option('--policy <file|dir>', 'gate on a policy: print the decision, exit 1 when it blocks (see docs/policy.md)')
+      .option('--environment <name>', 'environment the policy evaluates for (dev, test, prod, …)')
+      .option('--namespace <name>', 'Kubernetes namespace the policy evaluates for'),
   ).action(async (target: string, options: ScanCliOptions) => {
     const severities = options.severity === undefined ? undefined : parseSeverities(options.severity);
     const exitCode = options.exitCode === undefined ? undefined : parseExitCode(options.exitCode);
+    // A broken policy fails before a long scan, and is never treated as "no policy".
+    const policy = options.policy === undefined ? undefined : await loadPolicySet(options.policy);
+    const context = { ...(options.environment ? { environment: options.environment } : {}), ...(options.namespace ? { namespace: options.namespace } : {}) };
+    if (target.startsWith('dockerfile:')) {
+      const { text, blocked } = await scanDockerfile(target.slice('dockerfile:'.length), options.format, policy, context);
+      await writeOutput(text, options.output);
+      if (blocked) process.exitCode = ExitCode.PolicyViolation;
+      return;
+    }
     const cli = await scanOptionsFromCli(options, Boolean(program.opts().debug));
+    const scanOptions = {
+      ...cli,
+      ...(options.db ? { db: options.db } : {}),
+      ...(severities ? { severities } : {}),
+      ignoreUnfixed: Boolean(options.ignoreUnfixed),
+      vex: options.vex ?? [],
+    };
     let result: ScanResult;
+    let gate;
     try {
-      result = await scan(target, {
-        ...cli,
-        ...(options.db ? { db: options.db } : {}),
-        ...(severities ? { severities } : {}),
-        ignoreUnfixed: Boolean(options.ignoreUnfixed),
-        vex: options.vex ?? [],
-      });
+      if (policy) {
+        gate = await gateTarget(target, { ...scanOptions, policy, ...context });
+        result = gate.scan;
+      } else {
+        result = await scan(target, scanOptions);
+      }
     } finally {
       cli.finish();
     }
     if (!result.evaluated && options.format !== 'table') process.stderr.write(`bulkhead: warning: ${result.database.message}\n`);
-    await writeOutput(FORMATS[options.format](result), options.output);
+    let text = FORMATS[options.format](result);
+    if (gate) {
+      const { decision, checkFindings } = gate;
+      if (options.format === 'table') text = `${text.trimEnd()}\n${renderDecisionText(decision, checkFindings)}\n`;
+      else if (options.format === 'json') text = withDecisionJson(text, decision, checkFindings);
+      else if (options.format === 'sarif') text = withDecisionSarif(text, decision, toolVersion());
+      else if (options.format === 'junit') text = withDecisionJUnit(text, decision);
+    }
+    await writeOutput(text, options.output);
     if (exitCode !== undefined && result.summary.total > 0) process.exitCode = exitCode;
+    if (gate?.decision.verdict === 'block') process.exitCode = ExitCode.PolicyViolation;
   });
 }
 

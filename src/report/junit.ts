@@ -6,6 +6,7 @@
  */
 import type { ScanResult } from '../scan/scan-target.js';
 import { sortFindings } from './finding-order.js';
+import { escapeXml as xml } from './escape-xml.js';
 
 export function toJUnit(result: ScanResult): string {
   const inv = result.inventory;
@@ -61,12 +62,3 @@ export function toJUnit(result: ScanResult): string {
 }
 
 /** Escapes text for XML attributes and content; drops characters XML 1.0 cannot carry. */
-function xml(text: string): string {
-  return text
-    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
-}

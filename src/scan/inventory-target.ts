@@ -45,6 +45,8 @@ export interface InventoryOptions {
   readonly inspect?: ReadImageOptions['inspect'];
   /** Receives the squashed tree before the inventory is returned, for file-based checks (setuid/setgid). */
   readonly onTree?: (tree: FileTree) => void;
+  /** More paths whose content to keep, beyond what the catalogers select (policy file rules). */
+  readonly extraSelects?: (path: string) => boolean;
 }
 
 
@@ -67,7 +69,7 @@ export async function inventory(target: string | Target, options: InventoryOptio
     return readSbom(text, reference, { toolVersion: toolVersion() });
   }
 
-  const selects = (p: string): boolean => distroSelects(p) || catalogers.some((c) => c.selects(p));
+  const selects = (p: string): boolean => distroSelects(p) || catalogers.some((c) => c.selects(p)) || options.extraSelects?.(p) === true;
   const sniffers = catalogers.flatMap((c) => (c.sniff ? [c.sniff] : []));
   const sniff = (p: string): ((head: Buffer) => boolean) | undefined => {
     const interested = sniffers.filter((s) => s.selects(p));

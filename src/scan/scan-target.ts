@@ -63,13 +63,20 @@ export const NO_DATABASE_MESSAGE = 'no advisory database at %s: vulnerabilities 
 
 export async function scan(target: string | Target, options: ScanOptions = {}): Promise<ScanResult> {
   // Read the VEX documents first: a bad one is bad input and should fail before a long inventory.
-  const statements: VexStatement[] = [];
-  for (const file of options.vex ?? []) statements.push(...(await readVexFile(file)));
-
+  const statements = await readVexStatements(options);
   const started = performance.now();
   const inv = await inventory(target, options);
-  const inventoryMs = performance.now() - started;
+  return scanInventory(inv, options, statements, performance.now() - started);
+}
 
+export async function readVexStatements(options: Pick<ScanOptions, 'vex'>): Promise<VexStatement[]> {
+  const statements: VexStatement[] = [];
+  for (const file of options.vex ?? []) statements.push(...(await readVexFile(file)));
+  return statements;
+}
+
+/** The matching half of scan(): findings for an inventory already taken. */
+export async function scanInventory(inv: Inventory, options: ScanOptions, statements: readonly VexStatement[], inventoryMs = 0): Promise<ScanResult> {
   let opened: OpenedDatabase | undefined;
   let index = options.index;
   let database: DatabaseInfo = { status: 'supplied' };
