@@ -63,6 +63,7 @@ export interface AdvisoryStore {
 }
 
 const CACHE_LIMIT = 8192;
+const CVE_ID = /^CVE-\d{4}-\d{4,}$/;
 
 interface StoredRow {
   readonly feed: string;
@@ -93,13 +94,14 @@ function openReadHandle(file: string): Database.Database {
 
 function createIndex(db: Database.Database): AdvisoryIndex {
   const snapshot = (db.prepare("SELECT value FROM meta WHERE key = 'snapshot'").get() as { value: string } | undefined)?.value ?? 'empty';
-  const byDistro = db.prepare(
-    'SELECT a.rowid AS rowid, a.json AS json FROM affected f JOIN advisories a ON a.rowid = f.advisory WHERE f.ecosystem = ? AND f.name = ? AND f.distro = ?',
-  );
-  const anyDistro = db.prepare(
-    'SELECT DISTINCT a.rowid AS rowid, a.json AS json FROM affected f JOIN advisories a ON a.rowid = f.advisory WHERE f.ecosystem = ? AND f.name = ?',
-  );
+  const byDistro = db
+    .prepare('SELECT a.rowid, a.json FROM affected f JOIN advisories a ON a.rowid = f.advisory WHERE f.ecosystem = ? AND f.name = ? AND f.distro = ?')
+    .raw();
+  // No DISTINCT: SQLite would build a temp b-tree per query; the same advisory under two distros is dropped below.
+  const anyDistro = db.prepare('SELECT a.rowid, a.json FROM affected f JOIN advisories a ON a.rowid = f.advisory WHERE f.ecosystem = ? AND f.name = ?').raw();
   const enrich = db.prepare('SELECT kind, json FROM enrichment WHERE cve = ?');
+  // One query for every CVE a lookup's advisories name, so matching a package costs one enrichment round trip, not one per CVE.
+  const enrichMany = db.prepare('SELECT cve, kind, json FROM enrichment WHERE cve IN (SELECT value FROM json_each(?))').raw();
   const lookups = new Map<string, readonly Advisory[]>();
   const parsed = new Map<number, Advisory>();
   const enrichments = new Map<string, VulnerabilityEnrichment | undefined>();
@@ -108,6 +110,22 @@ function createIndex(db: Database.Database): AdvisoryIndex {
     cache.set(key, value);
     return value;
   };
+  const enrichmentOf = (cve: string, rows: readonly (readonly [string, string])[]): VulnerabilityEnrichment | undefined =>
+    rows.length === 0 ? undefined : Object.assign({ cve }, ...rows.map(([kind, json]) => ({ [kind]: JSON.parse(json) as unknown })));
+  const prefetchEnrichment = (list: readonly Advisory[]): void => {
+    const wanted = new Set<string>();
+    for (const a of list) {
+      for (const id of [a.id, ...a.aliases]) if (CVE_ID.test(id) && !enrichments.has(id)) wanted.add(id);
+    }
+    if (wanted.size === 0) return;
+    const found = new Map<string, [string, string][]>();
+    for (const [cve, kind, json] of enrichMany.all(JSON.stringify([...wanted])) as [string, string, string][]) {
+      const rows = found.get(cve);
+      if (rows) rows.push([kind, json]);
+      else found.set(cve, [[kind, json]]);
+    }
+    for (const cve of wanted) remember(enrichments, cve, enrichmentOf(cve, found.get(cve) ?? []));
+  };
   return {
     snapshot,
     lookup(ecosystem: Ecosystem, name: string, distro?: string) {
@@ -115,18 +133,22 @@ function createIndex(db: Database.Database): AdvisoryIndex {
       const hit = lookups.get(key);
       if (hit) return hit;
       // Language packages are stored with distro '' so one query shape serves both.
-      const rows = (distro === undefined ? anyDistro.all(ecosystem, name) : byDistro.all(ecosystem, name, distro)) as { rowid: number; json: string }[];
-      const list = rows.map((r) => parsed.get(r.rowid) ?? remember(parsed, r.rowid, JSON.parse(r.json) as Advisory));
+      const rows = (distro === undefined ? anyDistro.all(ecosystem, name) : byDistro.all(ecosystem, name, distro)) as [number, string][];
+      const list: Advisory[] = [];
+      const seen = new Set<number>();
+      for (const [rowid, json] of rows) {
+        if (seen.has(rowid)) continue;
+        seen.add(rowid);
+        list.push(parsed.get(rowid) ?? remember(parsed, rowid, JSON.parse(json) as Advisory));
+      }
       // Sorted here rather than in SQL: the lists are short and SQLite would build a temp b-tree per query.
       if (list.length > 1) list.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : x.source < y.source ? -1 : x.source > y.source ? 1 : 0));
+      prefetchEnrichment(list);
       return remember(lookups, key, list);
     },
     enrichment(cve: string) {
       if (enrichments.has(cve)) return enrichments.get(cve);
-      const rows = enrich.all(cve) as { kind: 'kev' | 'epss' | 'nvd'; json: string }[];
-      const value: VulnerabilityEnrichment | undefined =
-        rows.length === 0 ? undefined : Object.assign({ cve }, ...rows.map((r) => ({ [r.kind]: JSON.parse(r.json) as unknown })));
-      return remember(enrichments, cve, value);
+      return remember(enrichments, cve, enrichmentOf(cve, (enrich.all(cve) as { kind: string; json: string }[]).map((r) => [r.kind, r.json] as const)));
     },
   };
 }
