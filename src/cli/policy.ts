@@ -16,13 +16,13 @@ import {
   formatProblem,
   loadPolicySet,
   runPolicyTests,
-  subjectFromScan,
   type PolicySet,
   type TracedDecision,
 } from '../policy/index.js';
 import { ExitCode } from './exit.js';
 import { writeOutput } from './output.js';
-import { addTargetOptions, inventoryFromCli, type TargetOptions } from './target-options.js';
+import { addTargetOptions, scanOptionsFromCli, type TargetOptions } from './target-options.js';
+import { gateTarget } from '../policy/gate-target.js';
 
 /** policies/default.yaml, from src/cli or dist/cli alike. */
 export const DEFAULT_POLICY_PATH = fileURLToPath(new URL('../../policies/default.yaml', import.meta.url));
@@ -170,19 +170,31 @@ export function registerPolicyCommand(program: Command): void {
       .option('--namespace <name>', 'Kubernetes namespace the rules are scoped by')
       .option('--now <time>', 'evaluation time (RFC 3339; default now): shows how the decision looks on another day')
       .option('--format <format>', 'text or json', 'text')
-      .option('-o, --output <file>', 'write to FILE instead of standard output'),
-  ).action(async (target: string, options: ExplainOptions) => {
+      .option('-o, --output <file>', 'write to FILE instead of standard output')
+      .option('--db <file>', 'advisory database (default: BULKHEAD_DB or ~/.cache/bulkhead/advisories.db)'),
+  ).action(async (target: string, options: ExplainOptions & { db?: string }) => {
     if (options.format !== 'text' && options.format !== 'json') throw new BadInputError(`--format must be text or json, not ${options.format}`);
     const now = options.now ? new Date(options.now) : new Date();
     if (!Number.isFinite(now.getTime())) throw new BadInputError(`--now: not a timestamp: ${options.now}`);
     // Load the policy first: a broken policy should fail before a long scan.
     const policySet = await loadPolicySet(options.policy);
-    const inventory = await inventoryFromCli(target, options, Boolean(program.opts().debug));
-    const subject = subjectFromScan(
-      { inventory },
-      { ...(options.environment ? { environment: options.environment } : {}), ...(options.namespace ? { namespace: options.namespace } : {}) },
-    );
-    const traced = evaluateTraced(policySet, subject, now);
+    // The same assessment as the CI gate (inventory, secrets, image checks, vulnerabilities), traced.
+    const cli = await scanOptionsFromCli(options, Boolean(program.opts().debug));
+    let gate;
+    try {
+      gate = await gateTarget(target, {
+        ...cli,
+        ...(options.db ? { db: options.db } : {}),
+        policy: policySet,
+        now,
+        ...(options.environment ? { environment: options.environment } : {}),
+        ...(options.namespace ? { namespace: options.namespace } : {}),
+      });
+    } finally {
+      cli.finish();
+    }
+    if (!gate.scan.evaluated) process.stderr.write(`bulkhead: warning: ${gate.scan.database.message}\n`);
+    const traced = evaluateTraced(policySet, gate.subject, now);
     const text =
       options.format === 'json'
         ? JSON.stringify(

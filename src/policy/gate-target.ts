@@ -6,7 +6,7 @@
  */
 import type { Decision } from '../domain/decision.js';
 import type { Finding } from '../domain/finding.js';
-import type { SubjectEnvironment, SubjectFile } from '../domain/subject.js';
+import type { Subject, SubjectEnvironment, SubjectFile } from '../domain/subject.js';
 import { inventoryWithChecks } from '../checks/inventory-with-checks.js';
 import { runImageConfigChecks } from '../checks/image-config/run-image-config-checks.js';
 import { readVexStatements, scanInventory, type ScanOptions, type ScanResult } from '../scan/scan-target.js';
@@ -29,6 +29,8 @@ export interface GateResult {
   readonly scan: ScanResult;
   /** Secret and image-configuration findings (vulnerabilities are in scan.findings). */
   readonly checkFindings: readonly Finding[];
+  /** What was evaluated (for `policy explain`'s traced re-evaluation). */
+  readonly subject: Subject;
   readonly decision: Decision;
 }
 
@@ -59,5 +61,5 @@ export async function gateTarget(target: string | Target, options: GateOptions):
     { inventory: checked.inventory, findings: [...result.findings, ...checkFindings], ...(result.advisorySnapshot ? { advisorySnapshot: result.advisorySnapshot } : {}), files },
     { ...(options.environment ? { environment: options.environment } : {}), ...(options.namespace ? { namespace: options.namespace } : {}) },
   );
-  return { scan: result, checkFindings, decision: evaluate(options.policy, subject, now) };
+  return { scan: result, checkFindings, subject, decision: evaluate(options.policy, subject, now) };
 }
