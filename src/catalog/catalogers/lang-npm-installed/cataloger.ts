@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { CatalogResult, Cataloger, PackageDraft, RelationshipDraft } from '../../cataloger.js';
 import { locationOf, readSelectedText } from '../lang-shared/index.js';
 import { npmPackageDraft } from '../lang-npm/index.js';
+import { HIDDEN_LOCKFILE, hiddenLockfileScopes } from './hidden-lockfile.js';
 import { installedPackageDir } from './installed-package-path.js';
 import { parsePackageJson, type InstalledManifest } from './parse-package-json.js';
 
@@ -9,13 +10,17 @@ const NAME = 'lang/npm-installed';
 
 export const npmInstalledCataloger: Cataloger = {
   name: NAME,
-  version: 1,
+  version: 2,
   ecosystems: ['npm'],
-  reads: ['node_modules/<name>/package.json and node_modules/@scope/<name>/package.json, at any depth'],
-  selects: (p) => installedPackageDir(p) !== undefined,
+  reads: [
+    'node_modules/<name>/package.json and node_modules/@scope/<name>/package.json, at any depth',
+    'node_modules/.package-lock.json (npm\'s record of which installed packages are dev dependencies)',
+  ],
+  selects: (p) => installedPackageDir(p) !== undefined || p.endsWith(HIDDEN_LOCKFILE),
   async catalog(ctx): Promise<CatalogResult> {
     const installed = new Map<string, InstalledManifest>();
     const packages: PackageDraft[] = [];
+    const scopes = await hiddenLockfileScopes(ctx, (message, path) => ctx.warn(`${NAME}: ${message}`, path));
     for (const file of ctx.files) {
       const where = installedPackageDir(file.path);
       if (where === undefined || file.type === 'dir' || file.type === 'other') continue;
@@ -28,6 +33,7 @@ export const npmInstalledCataloger: Cataloger = {
       }
       if (manifest === undefined) continue;
       installed.set(where.dir, manifest);
+      const scope = scopes.get(where.dir);
       packages.push(
         npmPackageDraft({
           name: manifest.name,
@@ -35,6 +41,7 @@ export const npmInstalledCataloger: Cataloger = {
           location: locationOf(file),
           key: where.dir,
           licenses: manifest.licenses,
+          ...(scope ? { scope } : {}),
         }),
       );
     }

@@ -48,3 +48,24 @@ describe('lang/npm-installed on a node_modules tree installed by npm 11', () => 
     expect(out.warnings.map((w) => w.path)).toEqual(['/app/node_modules/c/package.json']);
   });
 });
+
+describe('lang/npm-installed dev scope from npm\'s hidden lockfile', () => {
+  it('marks as dev exactly what `npm ls --omit=dev` leaves out', async () => {
+    const out = await runCataloger(npmInstalledCataloger, await memoryFileTreeFromDirectory(testdata('npm11-dev/srv'), '/srv'));
+    expect(out.warnings).toEqual([]);
+    const all = flattenLsTree(JSON.parse(readFileSync(testdata('npm11-dev/npm-ls.json'), 'utf8')) as Parameters<typeof flattenLsTree>[0]);
+    const prod = flattenLsTree(JSON.parse(readFileSync(testdata('npm11-dev/npm-ls-prod.json'), 'utf8')) as Parameters<typeof flattenLsTree>[0]);
+    const id = (p: { name: string; version: string }): string => `${p.name}@${p.version}`;
+    expect(out.packages.filter((p) => p.scope === 'dev').map(id).sort()).toEqual(all.filter((p) => !prod.includes(p)).sort());
+    expect(out.packages.filter((p) => p.scope !== 'dev').map(id).sort()).toEqual(prod);
+  });
+
+  it('warns about a malformed hidden lockfile and still reports the packages', async () => {
+    const out = await runCataloger(
+      npmInstalledCataloger,
+      memoryFileTree({ '/app/node_modules/.package-lock.json': '{"packages": 7}', '/app/node_modules/ms/package.json': '{"name":"ms","version":"2.1.3"}' }),
+    );
+    expect(out.packages.map((p) => p.name)).toEqual(['ms']);
+    expect(out.warnings).toHaveLength(1);
+  });
+});

@@ -4,7 +4,7 @@ import type { DependencyScope } from '../../../domain/package.js';
 import type { FileEntry } from '../../../image/file-tree.js';
 import type { CatalogResult, PackageDraft, RelationshipDraft } from '../../cataloger.js';
 import { locationOf, parseJsonText, validate } from '../lang-shared/index.js';
-import { npmPackageDraft, splitNpmVersion } from '../lang-npm/index.js';
+import { npmPackageDraft, npmScope, splitNpmVersion } from '../lang-npm/index.js';
 
 const MAX_CHARS = 128 * 1024 * 1024;
 /** npm never nests v1 "dependencies" this deep; deeper is a hostile file. */
@@ -50,12 +50,6 @@ const lockfile = z.looseObject({
   dependencies: z.record(z.string(), z.unknown()).optional(),
 });
 
-function scopeOf(flags: { dev?: boolean; optional?: boolean; devOptional?: boolean; peer?: boolean }): DependencyScope | undefined {
-  if (flags.dev || flags.devOptional) return 'dev';
-  if (flags.optional) return 'optional';
-  if (flags.peer) return 'peer';
-  return undefined;
-}
 
 function licensesOf(value: unknown): string[] {
   if (typeof value === 'string' && value !== '') return [value];
@@ -92,7 +86,7 @@ function parseV2(entries: Record<string, unknown>, file: FileEntry): CatalogResu
     const pathName = folder >= 0 ? installPath.slice(folder + 'node_modules/'.length) : path.posix.basename(installPath);
     const split = splitNpmVersion(entry.version ?? entry.resolved ?? '');
     const name = entry.name ?? split.aliasOf ?? pathName;
-    const scope = scopeOf(entry);
+    const scope = npmScope(entry);
     const commit = split.commit ?? (entry.resolved !== undefined ? splitNpmVersion(entry.resolved).commit : undefined);
     packages.push(
       npmPackageDraft({
@@ -152,7 +146,7 @@ function parseV1(dependencies: Record<string, unknown>, file: FileEntry): Catalo
       if (entry.version !== undefined) {
         const split = splitNpmVersion(entry.version);
         const name = split.aliasOf ?? pathName;
-        const scope = scopeOf({ dev: entry.dev === true, optional: entry.optional === true });
+        const scope = npmScope({ dev: entry.dev === true, optional: entry.optional === true });
         packages.push(
           npmPackageDraft({
             name,

@@ -6,3 +6,4 @@
 export { npmPackageDraft, type NpmPackageFacts } from './npm-package-draft.js';
 export { splitNpmVersion } from './split-npm-version.js';
 export { isInsideNodeModules } from './is-inside-node-modules.js';
+export { npmScope } from './npm-scope.js';
