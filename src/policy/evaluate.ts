@@ -29,40 +29,51 @@ export interface TracedDecision {
 
 /** The sort key: block before alert, then rule id, then the evidence, then the message. */
 function sortKey(v: Violation): string {
-  const e = v.evidence;
-  return [
-    v.effect === 'block' ? '0' : '1',
-    v.ruleId,
-    e.advisory?.id,
-    e.package?.ecosystem,
-    e.package?.name,
-    e.package?.version,
-    e.field,
-    e.finding?.id,
-    e.file,
-    e.line === undefined ? '' : String(e.line).padStart(10, '0'),
-    e.layer,
-    v.message,
-  ]
-    .map((x) => x ?? '')
-    .join('\u0000');
+  return (v.effect === 'block' ? '0' : '1') + '\u0000' + v.ruleId + '\u0000' + evidenceKey(v);
 }
 
-/** Sorts by sortKey, computing each key once. */
-function sortViolations(list: readonly Violation[], keys: Map<Violation, string>): Violation[] {
-  const keyOf = (v: Violation): string => {
-    let k = keys.get(v);
-    if (k === undefined) {
-      k = sortKey(v);
-      keys.set(v, k);
-    }
-    return k;
-  };
-  return [...list].sort((a, b) => {
-    const ka = keyOf(a);
-    const kb = keyOf(b);
-    return ka < kb ? -1 : ka > kb ? 1 : 0;
+/** The part of the sort key after the rule: all one rule's violations share what comes before. */
+function evidenceKey(v: Violation): string {
+  const e = v.evidence;
+  const pkg = e.package;
+  // One concatenation instead of an array per violation: hundreds of violations per decision.
+  return (
+    (e.advisory?.id ?? '') +
+    '\u0000' +
+    (pkg?.ecosystem ?? '') +
+    '\u0000' +
+    (pkg?.name ?? '') +
+    '\u0000' +
+    (pkg?.version ?? '') +
+    '\u0000' +
+    (e.field ?? '') +
+    '\u0000' +
+    (e.finding?.id ?? '') +
+    '\u0000' +
+    (e.file ?? '') +
+    '\u0000' +
+    (e.line === undefined ? '' : String(e.line).padStart(10, '0')) +
+    '\u0000' +
+    (e.layer ?? '') +
+    '\u0000' +
+    v.message
+  );
+}
+
+/**
+ * Sorts by sortKey (stable), computing each key once. `oneRule`: every
+ * violation is of the same rule, so the shared prefix is left out of the keys.
+ */
+function sortViolations(list: readonly Violation[], oneRule = false): Violation[] {
+  if (list.length < 2) return [...list];
+  const keys = list.map(oneRule ? evidenceKey : sortKey);
+  const order = keys.map((_, i) => i);
+  order.sort((a, b) => {
+    const ka = keys[a] as string;
+    const kb = keys[b] as string;
+    return ka < kb ? -1 : ka > kb ? 1 : a - b;
   });
+  return order.map((i) => list[i] as Violation);
 }
 
 /** Evaluates and records, per rule and per exception, what happened and why. */
@@ -77,7 +88,6 @@ export function evaluateTraced(policy: PolicySet, subject: Subject, now: Date): 
   const blockViolations: Violation[] = [];
   const alertViolations: Violation[] = [];
   const traces: RuleTrace[] = [];
-  const keys = new Map<Violation, string>();
 
   for (const rule of policy.rules) {
     const scope = rule.scope.test(input);
@@ -93,14 +103,10 @@ export function evaluateTraced(policy: PolicySet, subject: Subject, now: Date): 
     const kept: Violation[] = [];
     const waived: Violation[] = [];
     for (const hit of outcome.hits) {
-      const v: Violation = {
-        ruleId: rule.id,
-        effect: rule.effect,
-        severity: rule.severity ?? hit.severity ?? (rule.effect === 'block' ? 'high' : 'medium'),
-        message: hit.message,
-        evidence: hit.evidence,
-        ...(hit.remediation ? { remediation: hit.remediation } : {}),
-      };
+      const severity = rule.severity ?? hit.severity ?? (rule.effect === 'block' ? 'high' : 'medium');
+      const v: Violation = hit.remediation
+        ? { ruleId: rule.id, effect: rule.effect, severity, message: hit.message, evidence: hit.evidence, remediation: hit.remediation }
+        : { ruleId: rule.id, effect: rule.effect, severity, message: hit.message, evidence: hit.evidence };
       const exception = active.find((e) => e.covers(v, input));
       if (exception) {
         waived.push(v);
@@ -117,16 +123,16 @@ export function evaluateTraced(policy: PolicySet, subject: Subject, now: Date): 
         expiredMatches.set(e.id, list);
       }
     }
-    const sortedKept = sortViolations(kept, keys);
+    const sortedKept = sortViolations(kept, true);
     (rule.effect === 'block' ? blockViolations : alertViolations).push(...sortedKept);
-    traces.push({ rule, status: kept.length > 0 ? 'violated' : 'passed', checked: outcome.checked, violations: sortedKept, waived: sortViolations(waived, keys) });
+    traces.push({ rule, status: kept.length > 0 ? 'violated' : 'passed', checked: outcome.checked, violations: sortedKept, waived: sortViolations(waived, true) });
   }
 
   const sorted = [...blockViolations, ...alertViolations];
   const verdict: Verdict = sorted.some((v) => v.effect === 'block') ? 'block' : sorted.length > 0 ? 'warn' : 'allow';
   const exceptionsApplied: AppliedException[] = policy.exceptions
     .filter((e) => waivedBy.has(e.id))
-    .map((e) => ({ id: e.id, owner: e.owner, reason: e.reason, expires: e.expires, waived: sortViolations(waivedBy.get(e.id) ?? [], keys) }));
+    .map((e) => ({ id: e.id, owner: e.owner, reason: e.reason, expires: e.expires, waived: sortViolations(waivedBy.get(e.id) ?? []) }));
   const decision: Decision = {
     verdict,
     violations: sorted,

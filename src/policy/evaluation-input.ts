@@ -3,6 +3,7 @@
  * evaluation time, and facts derived from them once (image facts,
  * vulnerability scores) rather than once per rule.
  */
+import type { ViolationEvidence } from '../domain/decision.js';
 import type { Finding } from '../domain/finding.js';
 import type { Subject } from '../domain/subject.js';
 import { imageFacts, imageNames, type ImageFacts } from './image-facts.js';
@@ -13,6 +14,8 @@ export interface VulnerabilityFacts {
   readonly fixDays: number;
   /** The violation message, filled by the first rule that needs it. */
   description?: string;
+  /** The violation evidence and remediation, built by the first rule that needs them and shared (read-only) by the others. */
+  hit?: { readonly evidence: ViolationEvidence; readonly remediation: string };
 }
 
 export interface EvaluationInput {
@@ -30,6 +33,16 @@ export interface EvaluationInput {
 export function evaluationInput(subject: Subject, now: Date): EvaluationInput {
   const nowMs = now.getTime();
   const image = imageFacts(subject, nowMs);
+  // Hundreds of findings share a handful of publication dates.
+  const dates = new Map<string, number>();
+  const parseDate = (text: string): number => {
+    let ms = dates.get(text);
+    if (ms === undefined) {
+      ms = Date.parse(text);
+      dates.set(text, ms);
+    }
+    return ms;
+  };
   const vulnerabilities = subject.findings.filter((f) => f.kind === 'vulnerability' && f.suppressed === undefined);
   const input: EvaluationInput = {
     subject,
@@ -38,7 +51,7 @@ export function evaluationInput(subject: Subject, now: Date): EvaluationInput {
     image,
     imageNames: imageNames(image),
     vulnerabilities,
-    vulnerabilityFacts: vulnerabilities.map((f) => ({ cvss: maxCvss(f), fixDays: fixAvailableDays(f, nowMs) })),
+    vulnerabilityFacts: vulnerabilities.map((f) => ({ cvss: maxCvss(f), fixDays: fixAvailableDays(f, nowMs, parseDate) })),
   };
   return input;
 }

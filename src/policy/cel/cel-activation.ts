@@ -1,8 +1,8 @@
 /** Builds the CEL input model (cel-input-model.ts) from one evaluation's subject. */
 import type { EvaluationInput } from '../evaluation-input.js';
-import { CEL_CLASSES } from './cel-classes.js';
+import { CEL_CLASSES, CEL_PACKAGE as CelPackage, CEL_VULNERABILITY as CelVulnerability } from './cel-classes.js';
 
-const { Image, Package, Vulnerability, Finding: FindingType, Mount, Deploy } = CEL_CLASSES;
+const { Image, Finding: FindingType, Mount, Deploy } = CEL_CLASSES;
 
 const cache = new WeakMap<EvaluationInput, Record<string, unknown>>();
 
@@ -47,41 +47,13 @@ function celActivation(input: EvaluationInput): Record<string, unknown> {
     }),
     // The three lists are built only when an expression reads them.
     get packages() {
-      return (packages ??= subject.packages.map(
-      (p) =>
-        new Package({
-      name: p.name,
-      version: p.version,
-      ecosystem: p.ecosystem,
-      purl: p.purl,
-      sourceName: p.source?.name ?? '',
-      sourceVersion: p.source?.version ?? '',
-      licenses: p.licenses,
-      path: p.locations[0]?.path ?? '',
-      layer: p.locations[0]?.layer ?? '',
-      foundBy: p.foundBy,
-    }),
-    ));
+      return (packages ??= subject.packages.map((p) => new CelPackage(p)));
     },
     get vulnerabilities() {
-      return (vulnerabilities ??= input.vulnerabilities.map(
-      (f, i) =>
-        new Vulnerability({
-      id: f.id,
-      aliases: f.aliases,
-      severity: f.severity,
-      cvss: input.vulnerabilityFacts[i]?.cvss ?? 0,
-      kev: f.kev !== undefined,
-      epss: f.epss?.score ?? 0,
-      fixable: f.status === 'fixed',
-      fixedVersions: f.fixedVersions,
-      status: f.status,
-      fixAvailableDays: BigInt(input.vulnerabilityFacts[i]?.fixDays ?? -1),
-      packageName: f.package?.name ?? '',
-      packageVersion: f.package?.version ?? '',
-      ecosystem: f.package?.ecosystem ?? '',
-    }),
-    ));
+      return (vulnerabilities ??= input.vulnerabilities.map((f, i) => {
+        const facts = input.vulnerabilityFacts[i];
+        return new CelVulnerability(f, facts?.cvss ?? 0, facts?.fixDays ?? -1);
+      }));
     },
     get findings() {
       return (findings ??= subject.findings

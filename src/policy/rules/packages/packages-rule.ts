@@ -11,6 +11,7 @@ import type { Package } from '../../../domain/package.js';
 import { schemeForEcosystem } from '../../../version/index.js';
 import { parseImageReference, formatReference } from '../../../image/sources/image-reference.js';
 import { compileGlob } from '../../glob.js';
+import { packageIndex } from '../../package-index.js';
 import { BASE_DIGEST_LABEL, BASE_NAME_LABEL } from '../../image-facts.js';
 import type { EvaluationInput } from '../../evaluation-input.js';
 import { defineRuleKind, type CompileContext, type RuleHit } from '../../rule-kind.js';
@@ -47,16 +48,20 @@ type Params = z.infer<typeof schema>;
 interface NameMatcher {
   readonly name: string;
   readonly ecosystem?: Ecosystem;
+  /** True when the name is compared as written (no glob), so the package index can find its candidates. */
+  readonly exact: boolean;
   /** Returns the version to compare (own or source), or undefined when the package is not this one. */
   match(p: Package): string | undefined;
 }
 
 function nameMatcher(name: string, ecosystem: Ecosystem | undefined, ctx: CompileContext, path: (string | number)[]): NameMatcher {
   let test: (n: string) => boolean = (n) => n === name;
+  let exact = true;
   if (/[*?[{]/.test(name)) {
     try {
       const re = compileGlob(name);
       test = (n) => re.test(n);
+      exact = false;
     } catch (error) {
       ctx.problems.push({ path, message: (error as Error).message });
     }
@@ -64,6 +69,7 @@ function nameMatcher(name: string, ecosystem: Ecosystem | undefined, ctx: Compil
   return {
     name,
     ...(ecosystem ? { ecosystem } : {}),
+    exact,
     match(p) {
       if (ecosystem && p.ecosystem !== ecosystem) return undefined;
       if (test(p.name)) return p.version;
@@ -71,6 +77,18 @@ function nameMatcher(name: string, ecosystem: Ecosystem | undefined, ctx: Compil
       return undefined;
     },
   };
+}
+
+/**
+ * The packages the matchers can match, in subject order: when every name is
+ * exact, only those the index finds under those names (own or source), else all.
+ */
+function candidates(input: EvaluationInput, matchers: readonly NameMatcher[]): readonly Package[] {
+  const all = input.subject.packages;
+  if (!matchers.every((m) => m.exact)) return all;
+  const index = packageIndex(input);
+  const positions = matchers.length === 1 ? index.positionsNamed(matchers[0]?.name ?? '') : [...new Set(matchers.flatMap((m) => index.positionsNamed(m.name)))].sort((a, b) => a - b);
+  return positions.map((i) => all[i] as Package);
 }
 
 function parseConstraint(text: string, ecosystem: Ecosystem | undefined, ctx: CompileContext, path: (string | number)[]): VersionConstraint | undefined {
@@ -89,6 +107,31 @@ function parseConstraint(text: string, ecosystem: Ecosystem | undefined, ctx: Co
     ctx.problems.push({ path, message: (error as Error).message });
     return undefined;
   }
+}
+
+type ConstraintTest = (ecosystem: Ecosystem, version: string) => boolean;
+
+const MEMO_LIMIT = 10_000;
+
+/**
+ * A compiled constraint: whether a version, in its ecosystem's scheme, is
+ * inside. The version schemes parse both sides on every comparison, and the
+ * same package versions recur across rules and images (base image layers), so
+ * answers are remembered per constraint — a pure function of
+ * (ecosystem, version), bounded like the license memo.
+ */
+function constraintTest(constraint: VersionConstraint | undefined): ConstraintTest | undefined {
+  if (!constraint) return undefined;
+  const memo = new Map<string, boolean>();
+  return (ecosystem, version) => {
+    const key = `${ecosystem}\u0000${version}`;
+    let inside = memo.get(key);
+    if (inside === undefined) {
+      inside = satisfiesConstraint(constraint, schemeForEcosystem(ecosystem), version);
+      if (memo.size < MEMO_LIMIT) memo.set(key, inside);
+    }
+    return inside;
+  };
 }
 
 function packageEvidence(p: Package): RuleHit['evidence'] {
@@ -128,16 +171,17 @@ export const packagesRule = defineRuleKind<Params>({
     const banned = (params.banned ?? []).map((b, i) => ({
       spec: b,
       matcher: nameMatcher(b.name, b.ecosystem, ctx, ['banned', i, 'name']),
-      constraint: b.versions === undefined ? undefined : parseConstraint(b.versions, b.ecosystem, ctx, ['banned', i, 'versions']),
+      constraint: b.versions === undefined ? undefined : constraintTest(parseConstraint(b.versions, b.ecosystem, ctx, ['banned', i, 'versions'])),
     }));
     if (banned.length > 0) {
       applicable.push('banned');
+      const matchers = banned.map((b) => b.matcher);
       checks.push((input, hits) => {
-        for (const p of input.subject.packages) {
+        for (const p of candidates(input, matchers)) {
           for (const b of banned) {
             const version = b.matcher.match(p);
             if (version === undefined) continue;
-            if (b.constraint && !satisfiesConstraint(b.constraint, schemeForEcosystem(p.ecosystem), version)) continue;
+            if (b.constraint && !b.constraint(p.ecosystem, version)) continue;
             const what = b.spec.versions ? `${b.spec.name} ${b.spec.versions}` : b.spec.name;
             hits.push({
               message: `${p.name} ${p.version} (${p.ecosystem}) is banned: ${what}${b.spec.reason ? ` — ${b.spec.reason}` : ''}`,
@@ -152,16 +196,17 @@ export const packagesRule = defineRuleKind<Params>({
     const required = (params.required ?? []).map((r, i) => ({
       spec: r,
       matcher: nameMatcher(r.name, r.ecosystem, ctx, ['required', i, 'name']),
-      constraint: parseConstraint(`<${r.minVersion}`, r.ecosystem, ctx, ['required', i, 'minVersion']),
+      constraint: constraintTest(parseConstraint(`<${r.minVersion}`, r.ecosystem, ctx, ['required', i, 'minVersion'])),
     }));
     if (required.length > 0) {
       applicable.push('required');
+      const matchers = required.map((r) => r.matcher);
       checks.push((input, hits) => {
-        for (const p of input.subject.packages) {
+        for (const p of candidates(input, matchers)) {
           for (const r of required) {
             const version = r.matcher.match(p);
             if (version === undefined || !r.constraint) continue;
-            if (!satisfiesConstraint(r.constraint, schemeForEcosystem(p.ecosystem), version)) continue;
+            if (!r.constraint(p.ecosystem, version)) continue;
             hits.push({
               message: `${p.name} ${p.version} (${p.ecosystem}) is older than the required ${r.spec.name} ${r.spec.minVersion}`,
               evidence: packageEvidence(p),
@@ -246,9 +291,13 @@ export const packagesRule = defineRuleKind<Params>({
             }
             continue;
           }
-          // Several declared entries all apply (AND).
-          const offenders = p.licenses.flatMap(offendersOf);
-          if (offenders.length === 0) continue;
+          // Several declared entries all apply (AND). Most packages pass, so nothing is allocated for them.
+          let offenders: string[] | undefined;
+          for (const license of p.licenses) {
+            const found = offendersOf(license);
+            if (found.length > 0) (offenders ??= []).push(...found);
+          }
+          if (offenders === undefined) continue;
           hits.push({
             message: `${p.name} ${p.version} is licensed ${p.licenses.join(' AND ')}: ${[...new Set(offenders)].join(', ')} not allowed`,
             evidence: packageEvidence(p),

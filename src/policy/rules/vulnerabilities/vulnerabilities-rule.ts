@@ -6,6 +6,7 @@
  * Findings suppressed by VEX are not considered.
  */
 import { z } from 'zod';
+import type { ViolationEvidence } from '../../../domain/decision.js';
 import type { Finding } from '../../../domain/finding.js';
 import { SEVERITY_LEVELS, SEVERITY_RANK } from '../../../domain/severity.js';
 import { defineRuleKind, type RuleHit } from '../../rule-kind.js';
@@ -30,6 +31,23 @@ function describe(f: Finding, cvss: number, fixDays: number): string {
   if (fixDays >= 0) facts.push(`fix available ${fixDays} day(s)`);
   const pkg = f.package ? ` in ${f.package.name} ${f.package.version}` : '';
   return `${f.id}${pkg} (${facts.join(', ')})`;
+}
+
+function findingHit(f: Finding): { evidence: ViolationEvidence; remediation: string } {
+  const fixed = f.fixedVersions[0];
+  return {
+    evidence: {
+      advisory: { id: f.id, aliases: f.aliases },
+      ...(f.package
+        ? {
+            package: { name: f.package.name, version: f.package.version, ecosystem: f.package.ecosystem, purl: f.package.purl },
+            ...(f.package.path ? { file: f.package.path } : {}),
+            ...(f.package.layer ? { layer: f.package.layer } : {}),
+          }
+        : {}),
+    },
+    remediation: fixed && f.package ? `upgrade ${f.package.name} to ${fixed} or later` : 'no fixed version is known yet: mitigate or remove the package',
+  };
 }
 
 export const vulnerabilitiesRule = defineRuleKind<Params>({
@@ -62,24 +80,10 @@ export const vulnerabilitiesRule = defineRuleKind<Params>({
         input.vulnerabilities.forEach((f, i) => {
           const facts = input.vulnerabilityFacts[i] ?? { cvss: 0, fixDays: -1 };
           if (!matches(f, facts.cvss, facts.fixDays)) return;
-          const fixed = f.fixedVersions[0];
           // Several rules usually hit the same finding: describe it once per evaluation.
           const message = (facts.description ??= describe(f, facts.cvss, facts.fixDays));
-          hits.push({
-            message,
-            severity: f.severity,
-            evidence: {
-              advisory: { id: f.id, aliases: f.aliases },
-              ...(f.package
-                ? {
-                    package: { name: f.package.name, version: f.package.version, ecosystem: f.package.ecosystem, purl: f.package.purl },
-                    ...(f.package.path ? { file: f.package.path } : {}),
-                    ...(f.package.layer ? { layer: f.package.layer } : {}),
-                  }
-                : {}),
-            },
-            remediation: fixed && f.package ? `upgrade ${f.package.name} to ${fixed} or later` : 'no fixed version is known yet: mitigate or remove the package',
-          });
+          const shared = (facts.hit ??= findingHit(f));
+          hits.push({ message, severity: f.severity, evidence: shared.evidence, remediation: shared.remediation });
         });
         return { applies: true, hits, checked: `${input.vulnerabilities.length} vulnerability finding(s) checked` };
       },
