@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { z } from 'zod';
-import type { DependencyScope } from '../../../domain/package.js';
 import type { FileEntry } from '../../../image/file-tree.js';
 import type { CatalogResult, PackageDraft, RelationshipDraft } from '../../cataloger.js';
 import { locationOf, parseJsonText, validate } from '../lang-shared/index.js';
