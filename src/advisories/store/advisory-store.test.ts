@@ -52,6 +52,8 @@ describe('advisory store', () => {
     expect(e.kev).toMatchObject({ dateAdded: '2022-05-04' });
     expect(e.nvd!.severity[0]).toMatchObject({ score: 7.5 });
     expect(index.enrichment('CVE-1999-0001')).toBeUndefined();
+    // The lookup above fetched this CVE's enrichment in its batch; a fresh index asks for it alone.
+    expect(store.index().enrichment('CVE-2014-0160')).toEqual(e);
     const status = store.status();
     expect(status.advisories).toBe(3);
     expect(status.sources.map((s) => s.name)).toEqual(['kev', 'nvd', 'osv:Debian', 'osv:PyPI', 'osv:npm']);
