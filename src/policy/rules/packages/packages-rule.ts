@@ -11,7 +11,6 @@ import type { Package } from '../../../domain/package.js';
 import { schemeForEcosystem } from '../../../version/index.js';
 import { parseImageReference, formatReference } from '../../../image/sources/image-reference.js';
 import { compileGlob } from '../../glob.js';
-import { packageIndex } from '../../package-index.js';
 import { BASE_DIGEST_LABEL, BASE_NAME_LABEL } from '../../image-facts.js';
 import type { EvaluationInput } from '../../evaluation-input.js';
 import { defineRuleKind, type CompileContext, type RuleHit } from '../../rule-kind.js';
@@ -48,7 +47,7 @@ type Params = z.infer<typeof schema>;
 interface NameMatcher {
   readonly name: string;
   readonly ecosystem?: Ecosystem;
-  /** True when the name is compared as written (no glob), so the package index can find its candidates. */
+  /** True when the name is compared as written (no glob), so candidates can be picked by a set lookup. */
   readonly exact: boolean;
   /** Returns the version to compare (own or source), or undefined when the package is not this one. */
   match(p: Package): string | undefined;
@@ -81,14 +80,13 @@ function nameMatcher(name: string, ecosystem: Ecosystem | undefined, ctx: Compil
 
 /**
  * The packages the matchers can match, in subject order: when every name is
- * exact, only those the index finds under those names (own or source), else all.
+ * exact, only those whose own or source name is one of them (a set lookup per
+ * package instead of every matcher on every package), else all.
  */
-function candidates(input: EvaluationInput, matchers: readonly NameMatcher[]): readonly Package[] {
-  const all = input.subject.packages;
-  if (!matchers.every((m) => m.exact)) return all;
-  const index = packageIndex(input);
-  const positions = matchers.length === 1 ? index.positionsNamed(matchers[0]?.name ?? '') : [...new Set(matchers.flatMap((m) => index.positionsNamed(m.name)))].sort((a, b) => a - b);
-  return positions.map((i) => all[i] as Package);
+function candidateFilter(matchers: readonly NameMatcher[]): (input: EvaluationInput) => readonly Package[] {
+  if (!matchers.every((m) => m.exact)) return (input) => input.subject.packages;
+  const names = new Set(matchers.map((m) => m.name));
+  return (input) => input.subject.packages.filter((p) => names.has(p.name) || (p.source !== undefined && names.has(p.source.name)));
 }
 
 function parseConstraint(text: string, ecosystem: Ecosystem | undefined, ctx: CompileContext, path: (string | number)[]): VersionConstraint | undefined {
@@ -175,9 +173,9 @@ export const packagesRule = defineRuleKind<Params>({
     }));
     if (banned.length > 0) {
       applicable.push('banned');
-      const matchers = banned.map((b) => b.matcher);
+      const candidates = candidateFilter(banned.map((b) => b.matcher));
       checks.push((input, hits) => {
-        for (const p of candidates(input, matchers)) {
+        for (const p of candidates(input)) {
           for (const b of banned) {
             const version = b.matcher.match(p);
             if (version === undefined) continue;
@@ -200,9 +198,9 @@ export const packagesRule = defineRuleKind<Params>({
     }));
     if (required.length > 0) {
       applicable.push('required');
-      const matchers = required.map((r) => r.matcher);
+      const candidates = candidateFilter(required.map((r) => r.matcher));
       checks.push((input, hits) => {
-        for (const p of candidates(input, matchers)) {
+        for (const p of candidates(input)) {
           for (const r of required) {
             const version = r.matcher.match(p);
             if (version === undefined || !r.constraint) continue;
