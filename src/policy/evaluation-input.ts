@@ -28,6 +28,8 @@ export interface EvaluationInput {
   readonly vulnerabilities: readonly Finding[];
   /** Per vulnerability (same order): highest CVSS score and days a fix has been available (-1 unknown). */
   readonly vulnerabilityFacts: readonly VulnerabilityFacts[];
+  /** The CEL activation of this evaluation, filled by the first CEL rule (cel/cel-activation.ts). */
+  readonly cel: { activation?: Record<string, unknown> };
 }
 
 export function evaluationInput(subject: Subject, now: Date): EvaluationInput {
@@ -51,6 +53,7 @@ export function evaluationInput(subject: Subject, now: Date): EvaluationInput {
     image,
     imageNames: imageNames(image),
     vulnerabilities,
+    cel: {},
     vulnerabilityFacts: vulnerabilities.map((f) => ({ cvss: maxCvss(f), fixDays: fixAvailableDays(f, nowMs, parseDate) })),
   };
   return input;

@@ -4,16 +4,13 @@ import { CEL_CLASSES, CEL_PACKAGE as CelPackage, CEL_VULNERABILITY as CelVulnera
 
 const { Image, Finding: FindingType, Mount, Deploy } = CEL_CLASSES;
 
-const cache = new WeakMap<EvaluationInput, Record<string, unknown>>();
-
-/** The activation for one evaluation, built on first use so only policies with CEL rules pay for it. */
+/**
+ * The activation for one evaluation, built on first use so only policies with CEL rules pay for it.
+ * It is kept on the input itself: a WeakMap keyed by short-lived inputs keeps
+ * thousands of objects alive through young-generation collections.
+ */
 export function celActivationFor(input: EvaluationInput): Record<string, unknown> {
-  let activation = cache.get(input);
-  if (!activation) {
-    activation = celActivation(input);
-    cache.set(input, activation);
-  }
-  return activation;
+  return (input.cel.activation ??= celActivation(input));
 }
 
 function celActivation(input: EvaluationInput): Record<string, unknown> {
@@ -50,9 +47,17 @@ function celActivation(input: EvaluationInput): Record<string, unknown> {
       return (packages ??= subject.packages.map((p) => new CelPackage(p)));
     },
     get vulnerabilities() {
+      // Findings share a few day counts; a bigint is allocated per distinct one.
+      const days = new Map<number, bigint>();
       return (vulnerabilities ??= input.vulnerabilities.map((f, i) => {
         const facts = input.vulnerabilityFacts[i];
-        return new CelVulnerability(f, facts?.cvss ?? 0, facts?.fixDays ?? -1);
+        const fixDays = facts?.fixDays ?? -1;
+        let fixAvailableDays = days.get(fixDays);
+        if (fixAvailableDays === undefined) {
+          fixAvailableDays = BigInt(fixDays);
+          days.set(fixDays, fixAvailableDays);
+        }
+        return new CelVulnerability(f, facts?.cvss ?? 0, fixAvailableDays);
       }));
     },
     get findings() {

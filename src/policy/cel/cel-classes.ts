@@ -72,7 +72,7 @@ class Vulnerability implements Fields<'Vulnerability'> {
   declare readonly packageName: string;
   declare readonly packageVersion: string;
   declare readonly ecosystem: string;
-  constructor(f: DomainFinding, cvss: number, fixDays: number) {
+  constructor(f: DomainFinding, cvss: number, fixAvailableDays: bigint) {
     this.id = f.id;
     this.aliases = f.aliases;
     this.severity = f.severity;
@@ -82,7 +82,7 @@ class Vulnerability implements Fields<'Vulnerability'> {
     this.fixable = f.status === 'fixed';
     this.fixedVersions = f.fixedVersions;
     this.status = f.status;
-    this.fixAvailableDays = BigInt(fixDays);
+    this.fixAvailableDays = fixAvailableDays;
     this.packageName = f.package?.name ?? '';
     this.packageVersion = f.package?.version ?? '';
     this.ecosystem = f.package?.ecosystem ?? '';
