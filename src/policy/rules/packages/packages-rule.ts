@@ -59,7 +59,9 @@ function nameMatcher(name: string, ecosystem: Ecosystem | undefined, ctx: Compil
   if (/[*?[{]/.test(name)) {
     try {
       const re = compileGlob(name);
-      test = (n) => re.test(n);
+      // The literal text before the first wildcard rejects most names without running the regex.
+      const prefix = name.slice(0, name.search(/[*?[{]/));
+      test = (n) => n.startsWith(prefix) && re.test(n);
       exact = false;
     } catch (error) {
       ctx.problems.push({ path, message: (error as Error).message });

@@ -35,19 +35,15 @@ function describe(f: Finding, cvss: number, fixDays: number): string {
 
 function findingHit(f: Finding): { evidence: ViolationEvidence; remediation: string } {
   const fixed = f.fixedVersions[0];
-  return {
-    evidence: {
-      advisory: { id: f.id, aliases: f.aliases },
-      ...(f.package
-        ? {
-            package: { name: f.package.name, version: f.package.version, ecosystem: f.package.ecosystem, purl: f.package.purl },
-            ...(f.package.path ? { file: f.package.path } : {}),
-            ...(f.package.layer ? { layer: f.package.layer } : {}),
-          }
-        : {}),
-    },
-    remediation: fixed && f.package ? `upgrade ${f.package.name} to ${fixed} or later` : 'no fixed version is known yet: mitigate or remove the package',
-  };
+  const pkg = f.package;
+  // Built field by field (no spreads): once per finding per evaluation, hundreds of findings.
+  const evidence: { -readonly [K in keyof ViolationEvidence]: ViolationEvidence[K] } = { advisory: { id: f.id, aliases: f.aliases } };
+  if (pkg) {
+    evidence.package = { name: pkg.name, version: pkg.version, ecosystem: pkg.ecosystem, purl: pkg.purl };
+    if (pkg.path) evidence.file = pkg.path;
+    if (pkg.layer) evidence.layer = pkg.layer;
+  }
+  return { evidence, remediation: fixed && pkg ? `upgrade ${pkg.name} to ${fixed} or later` : 'no fixed version is known yet: mitigate or remove the package' };
 }
 
 export const vulnerabilitiesRule = defineRuleKind<Params>({
