@@ -207,7 +207,12 @@ against 1,000 packages, 500 findings (450 vulnerabilities), 2 files and a run re
 
 | measure | value |
 | --- | --- |
-${rows.join('\n')}`,
+${rows.join('\n')}
+
+Result: p99 ${p99 < 2 ? 'within' : 'above'} the 2 ms target${p99 < 2 ? '' : ` (CPU time per decision ${cpuMs.toFixed(2)} ms)`}. The calls reuse one subject, as a
+long-running gate re-evaluating an image would; nothing is cached across calls except what is a pure function of the
+policy (version-constraint and license verdicts per distinct version or license string, bounded), so a subject with
+unseen versions also pays their comparisons (about 1 µs each; 222 packages here match a banned-name glob).`,
   );
   process.stderr.write(`${rows.join('\n')}\n`);
 }
