@@ -7,13 +7,6 @@
  */
 import { Command, CommanderError } from 'commander';
 import { toolVersion } from '../scan/index.js';
-import { registerSbomCommand } from './sbom.js';
-import { registerScanCommand } from './scan.js';
-import { registerCatalogersCommand } from './catalogers.js';
-import { registerVersionCommand } from './version.js';
-import { registerDbCommand } from './db.js';
-import { registerPolicyCommand } from './policy.js';
-import { registerHostCommand } from './host.js';
 import { ExitCode, describeError } from './exit.js';
 
 const program = new Command('bulkhead')
@@ -23,13 +16,24 @@ const program = new Command('bulkhead')
   .showHelpAfterError('(run "bulkhead help" for usage)')
   .exitOverride();
 
-registerSbomCommand(program);
-registerScanCommand(program);
-registerCatalogersCommand(program);
-registerVersionCommand(program);
-registerDbCommand(program);
-registerPolicyCommand(program);
-registerHostCommand(program);
+type Register = (program: Command) => void;
+
+// Commands are loaded on demand: a scan should not pay for loading the policy
+// engine, the host audit and the advisory store, and start-up time is part of
+// every CI run. Help (no command, or an unknown one) loads them all.
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  sbom: async () => (await import('./sbom.js')).registerSbomCommand,
+  scan: async () => (await import('./scan.js')).registerScanCommand,
+  catalogers: async () => (await import('./catalogers.js')).registerCatalogersCommand,
+  version: async () => (await import('./version.js')).registerVersionCommand,
+  db: async () => (await import('./db.js')).registerDbCommand,
+  policy: async () => (await import('./policy.js')).registerPolicyCommand,
+  host: async () => (await import('./host.js')).registerHostCommand,
+};
+const named = process.argv.slice(2).find((arg) => !arg.startsWith('-'));
+for (const name of named !== undefined && named in COMMANDS ? [named] : Object.keys(COMMANDS)) {
+  (await (COMMANDS[name] as () => Promise<Register>)())(program);
+}
 
 try {
   await program.parseAsync(process.argv);
