@@ -5,17 +5,14 @@
  * signs ES256 JWTs with a throwaway certificate the registry trusts (the
  * same token protocol Docker Hub speaks). Both listen on 127.0.0.1 only.
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { createPrivateKey, randomUUID, sign } from 'node:crypto';
-import { closeSync, openSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'yaml';
 import { freePort } from './free-port.js';
+import { spawnRegistry } from './registry-process.js';
 import { runCommand } from './run-command.js';
 import { waitUntil } from './wait-until.js';
 
@@ -65,38 +62,14 @@ async function runRegistry(root: string, auth: Record<string, unknown>): Promise
       auth,
     }),
   );
-  const logFd = openSync(logFile, 'a');
-  let child: ChildProcess;
-  try {
-    child = spawn('docker-registry', ['serve', configFile], { stdio: ['ignore', logFd, logFd] });
-  } finally {
-    closeSync(logFd);
-  }
-  let exited: string | undefined;
-  const exit = new Promise<void>((resolve) => {
-    child.on('exit', (code, signal) => {
-      exited = `docker-registry exited (${code ?? signal})`;
-      resolve();
-    });
-    child.on('error', (error) => {
-      exited = `docker-registry failed to start: ${error.message}`;
-      resolve();
-    });
-  });
-  const stop = async (): Promise<void> => {
-    if (exited !== undefined) return;
-    child.kill('SIGTERM');
-    if (!(await Promise.race([exit.then(() => true), sleep(10_000, undefined, { ref: false }).then(() => false)]))) {
-      child.kill('SIGKILL');
-      await exit;
-    }
-  };
+  const registry = spawnRegistry(configFile, logFile);
+  const stop = registry.stop;
   const url = `http://${host}`;
   try {
     // An auth-protected registry answers /v2/ with 401 once it is up.
     await waitUntil(`docker-registry on ${host} (log: ${logFile})`, async () => (await fetch(`${url}/v2/`, { signal: AbortSignal.timeout(2_000) })).status === 401, {
       timeoutMs: 30_000,
-      stillAlive: () => exited,
+      stillAlive: registry.exited,
     });
   } catch (error) {
     await stop();

@@ -3,14 +3,11 @@
  * 127.0.0.1, plain HTTP, filesystem storage below its own root. dockerd treats
  * 127.0.0.0/8 registries as insecure by itself, so `docker push` just works.
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'yaml';
 import { freePort } from './free-port.js';
+import { spawnRegistry } from './registry-process.js';
 import { waitUntil } from './wait-until.js';
 
 /** A webhook the registry calls on push and pull events (distribution's `notifications.endpoints`). */
@@ -86,42 +83,17 @@ async function startOnce(root: string, port: number, options: RegistryOptions): 
   }
   await writeFile(configFile, stringify(config));
 
-  const logFd = openSync(logFile, 'a');
-  let child: ChildProcess;
-  try {
-    child = spawn('docker-registry', ['serve', configFile], { stdio: ['ignore', logFd, logFd] });
-  } finally {
-    closeSync(logFd);
-  }
-  let exited: string | undefined;
-  const exit = new Promise<void>((resolve) => {
-    child.on('exit', (code, signal) => {
-      exited = `docker-registry exited (${code ?? signal})`;
-      resolve();
-    });
-    child.on('error', (error) => {
-      exited = `docker-registry failed to start: ${error.message}`;
-      resolve();
-    });
-  });
+  const registry = spawnRegistry(configFile, logFile);
   // For .ci/run's sweep after a crashed run; dockerd writes its own pidfile.
-  await writeFile(path.join(root, 'registry.pid'), `${child.pid ?? ''}\n`);
-  const stop = async (): Promise<void> => {
-    if (exited !== undefined || child.pid === undefined) return;
-    child.kill('SIGTERM');
-    const stopped = await Promise.race([exit.then(() => true), sleep(10_000, undefined, { ref: false }).then(() => false)]);
-    if (!stopped) {
-      child.kill('SIGKILL');
-      await exit;
-    }
-  };
+  await writeFile(path.join(root, 'registry.pid'), `${registry.pid ?? ''}\n`);
+  const stop = registry.stop;
 
   const url = `http://${host}`;
   try {
     await waitUntil(
       `docker-registry on ${host} (log: ${logFile})`,
       async () => (await fetch(`${url}/v2/`, { signal: AbortSignal.timeout(2_000) })).status === 200,
-      { timeoutMs: options.startTimeoutMs ?? 30_000, stillAlive: () => exited },
+      { timeoutMs: options.startTimeoutMs ?? 30_000, stillAlive: registry.exited },
     );
   } catch (error) {
     await stop();
@@ -129,5 +101,5 @@ async function startOnce(root: string, port: number, options: RegistryOptions): 
     const tail = log.trim().split('\n').slice(-5).join('\n');
     throw new Error(`${error instanceof Error ? error.message : String(error)}\n${tail}`);
   }
-  return { host, url, pid: child.pid ?? 0, logFile, storageDir, stop };
+  return { host, url, pid: registry.pid ?? 0, logFile, storageDir, stop };
 }
