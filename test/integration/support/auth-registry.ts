@@ -12,7 +12,7 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { freePort } from './free-port.js';
-import { spawnRegistry } from './registry-process.js';
+import { spawnRegistry } from './service-process.js';
 import { runCommand } from './run-command.js';
 import { waitUntil } from './wait-until.js';
 
@@ -63,7 +63,7 @@ async function runRegistry(root: string, auth: Record<string, unknown>): Promise
     }),
   );
   const registry = spawnRegistry(configFile, logFile);
-  const stop = registry.stop;
+  const stop = registry.terminate;
   const url = `http://${host}`;
   try {
     // An auth-protected registry answers /v2/ with 401 once it is up.

@@ -4,14 +4,12 @@
  * iptables rules, so it neither sees nor disturbs any other daemon on the
  * machine. Builds that need the network use `--network host`.
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { openSync, closeSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DOCKER_CLI, dockerClientEnv } from './docker-client-env.js';
 import { runCommand } from './run-command.js';
+import { spawnService } from './service-process.js';
 import type { RunOptions, RunResult } from './run-command.js';
 import { unmountUnder } from './unmount-under.js';
 import { waitUntil } from './wait-until.js';
@@ -49,12 +47,10 @@ export async function startDockerDaemon(options: DockerDaemonOptions): Promise<D
   await writeFile(path.join(clientConfig, 'config.json'), '{}\n');
 
   const host = `unix://${socketPath}`;
-  const logFd = openSync(logFile, 'a');
-  let child: ChildProcess;
-  try {
-    child = spawn(
-      '/usr/sbin/dockerd',
-      [
+  const daemon = spawnService(
+    'dockerd',
+    '/usr/sbin/dockerd',
+    [
         '--config-file', configFile,
         '--data-root', dataRoot,
         '--exec-root', execRoot,
@@ -66,36 +62,16 @@ export async function startDockerDaemon(options: DockerDaemonOptions): Promise<D
         '--ip-masq=false',
         '--userland-proxy=false',
       ],
-      { stdio: ['ignore', logFd, logFd] },
-    );
-  } finally {
-    closeSync(logFd);
-  }
-  let exited: string | undefined;
-  const exit = new Promise<void>((resolve) => {
-    child.on('exit', (code, signal) => {
-      exited = `dockerd exited (${code ?? signal})`;
-      resolve();
-    });
-    child.on('error', (error) => {
-      exited = `dockerd failed to start: ${error.message}`;
-      resolve();
-    });
-  });
+    logFile,
+    30_000,
+  );
 
   const env = dockerClientEnv(host, clientConfig);
   const docker = (args: readonly string[], runOptions: RunOptions = {}): Promise<RunResult> =>
     runCommand(DOCKER_CLI, args, { ...runOptions, env: { ...env, ...runOptions.env } });
 
   const stop = async (): Promise<void> => {
-    if (exited === undefined && child.pid !== undefined) {
-      child.kill('SIGTERM');
-      const stopped = await Promise.race([exit.then(() => true), sleep(30_000, undefined, { ref: false }).then(() => false)]);
-      if (!stopped) {
-        child.kill('SIGKILL');
-        await exit;
-      }
-    }
+    await daemon.terminate();
     await killManagedContainerd(execRoot);
     await unmountUnder(root);
   };
@@ -104,7 +80,7 @@ export async function startDockerDaemon(options: DockerDaemonOptions): Promise<D
     await waitUntil(
       `private dockerd (log: ${logFile})`,
       async () => (await docker(['version', '--format', '{{.Server.Version}}'], { allowFailure: true, timeoutMs: 10_000 })).code === 0,
-      { timeoutMs: options.startTimeoutMs ?? 60_000, intervalMs: 500, stillAlive: () => exited },
+      { timeoutMs: options.startTimeoutMs ?? 60_000, intervalMs: 500, stillAlive: daemon.exited },
     );
   } catch (error) {
     await stop();
@@ -113,11 +89,11 @@ export async function startDockerDaemon(options: DockerDaemonOptions): Promise<D
     throw new Error(`${error instanceof Error ? error.message : String(error)}\n${tail}`);
   }
 
-  return { host, socketPath, pid: child.pid ?? 0, logFile, env, docker, stop };
+  return { host, socketPath, pid: daemon.pid ?? 0, logFile, env, docker, stop };
 }
 
 /** dockerd stops the containerd it started, but a killed dockerd cannot: finish that job. */
-async function killManagedContainerd(execRoot: string): Promise<void> {
+export async function killManagedContainerd(execRoot: string): Promise<void> {
   const pidText = await readFile(path.join(execRoot, 'containerd', 'containerd.pid'), 'utf8').catch(() => '');
   const pid = Number.parseInt(pidText.trim(), 10);
   if (!Number.isInteger(pid) || pid <= 1 || !isAlive(pid)) return;

@@ -5,14 +5,12 @@
  * socket, pidfile, no bridge unless asked), but the audit needs to vary the
  * very flags that harness fixes, so the command line is built here.
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { DOCKER_CLI, dockerClientEnv } from './docker-client-env.js';
+import { killManagedContainerd } from './docker-daemon.js';
 import { runCommand } from './run-command.js';
+import { spawnService } from './service-process.js';
 import type { RunOptions, RunResult } from './run-command.js';
 import { unmountUnder } from './unmount-under.js';
 import { waitUntil } from './wait-until.js';
@@ -53,45 +51,25 @@ export async function startAuditDaemon(options: AuditDaemonOptions): Promise<Aud
   const host = `unix://${socketPath}`;
   const isolation = ['--bridge=none', '--ip6tables=false', '--ip-masq=false'];
   if (!('iptables' in options.daemonJson)) isolation.push('--iptables=false');
-  const logFd = openSync(logFile, 'a');
-  let child: ChildProcess;
-  try {
-    child = spawn(
-      '/usr/sbin/dockerd',
-      ['--config-file', configFile, '--data-root', dataRoot, '--exec-root', execRoot, '--pidfile', path.join(root, 'docker.pid'), '-H', host, ...isolation, ...(options.flags ?? [])],
-      { stdio: ['ignore', logFd, logFd] },
-    );
-  } finally {
-    closeSync(logFd);
-  }
-  let exited: string | undefined;
-  const exit = new Promise<void>((resolve) => {
-    child.on('exit', (code, signal) => {
-      exited = `dockerd exited (${code ?? signal})`;
-      resolve();
-    });
-    child.on('error', (error) => {
-      exited = `dockerd failed to start: ${error.message}`;
-      resolve();
-    });
-  });
+  const daemon = spawnService(
+    'dockerd',
+    '/usr/sbin/dockerd',
+    ['--config-file', configFile, '--data-root', dataRoot, '--exec-root', execRoot, '--pidfile', path.join(root, 'docker.pid'), '-H', host, ...isolation, ...(options.flags ?? [])],
+    logFile,
+    30_000,
+  );
   const env = dockerClientEnv(host, clientConfig);
   const docker = (args: readonly string[], runOptions: RunOptions = {}): Promise<RunResult> =>
     runCommand(DOCKER_CLI, args, { ...runOptions, env: { ...env, ...runOptions.env } });
 
   const stop = async (): Promise<void> => {
-    if (exited === undefined) {
+    if (daemon.exited() === undefined) {
       // With live-restore the containers would outlive the daemon: remove them first.
       const ids = (await docker(['ps', '-aq'], { allowFailure: true, timeoutMs: 30_000 })).stdout.split('\n').filter(Boolean);
       if (ids.length > 0) await docker(['rm', '-f', ...ids], { allowFailure: true, timeoutMs: 120_000 });
-      child.kill('SIGTERM');
-      const stopped = await Promise.race([exit.then(() => true), sleep(30_000, undefined, { ref: false }).then(() => false)]);
-      if (!stopped) {
-        child.kill('SIGKILL');
-        await exit;
-      }
+      await daemon.terminate();
     }
-    await killOwnContainerd(execRoot);
+    await killManagedContainerd(execRoot);
     await unmountUnder(root);
   };
 
@@ -99,25 +77,12 @@ export async function startAuditDaemon(options: AuditDaemonOptions): Promise<Aud
     await waitUntil(
       `audit dockerd (log: ${logFile})`,
       async () => (await docker(['version', '--format', '{{.Server.Version}}'], { allowFailure: true, timeoutMs: 10_000 })).code === 0,
-      { timeoutMs: 90_000, intervalMs: 500, stillAlive: () => exited },
+      { timeoutMs: 90_000, intervalMs: 500, stillAlive: daemon.exited },
     );
   } catch (error) {
     await stop();
     const log = await readFile(logFile, 'utf8').catch(() => '');
     throw new Error(`${error instanceof Error ? error.message : String(error)}\n${log.trim().split('\n').slice(-10).join('\n')}`);
   }
-  return { host, socketPath, configFile, dataRoot, pid: child.pid ?? 0, env, docker, stop };
-}
-
-async function killOwnContainerd(execRoot: string): Promise<void> {
-  const pid = Number.parseInt((await readFile(path.join(execRoot, 'containerd', 'containerd.pid'), 'utf8').catch(() => '')).trim(), 10);
-  if (!Number.isInteger(pid) || pid <= 1) return;
-  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-  if (!cmdline.includes(execRoot)) return;
-  process.kill(pid, 'SIGTERM');
-  for (let i = 0; i < 50; i++) {
-    if (!(await readFile(`/proc/${pid}/cmdline`, 'utf8').then(() => true, () => false))) return;
-    await sleep(200);
-  }
-  process.kill(pid, 'SIGKILL');
+  return { host, socketPath, configFile, dataRoot, pid: daemon.pid ?? 0, env, docker, stop };
 }

@@ -7,7 +7,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { freePort } from './free-port.js';
-import { spawnRegistry } from './registry-process.js';
+import { spawnRegistry } from './service-process.js';
 import { waitUntil } from './wait-until.js';
 
 /** A webhook the registry calls on push and pull events (distribution's `notifications.endpoints`). */
@@ -86,7 +86,7 @@ async function startOnce(root: string, port: number, options: RegistryOptions): 
   const registry = spawnRegistry(configFile, logFile);
   // For .ci/run's sweep after a crashed run; dockerd writes its own pidfile.
   await writeFile(path.join(root, 'registry.pid'), `${registry.pid ?? ''}\n`);
-  const stop = registry.stop;
+  const stop = registry.terminate;
 
   const url = `http://${host}`;
   try {
