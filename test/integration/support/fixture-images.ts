@@ -224,14 +224,15 @@ export async function describeFixtureImage(ctx: FixtureContext, fixture: LoadedF
   };
 }
 
-async function exists(file: string): Promise<boolean> {
+export async function exists(file: string): Promise<boolean> {
   return access(file).then(
     () => true,
     () => false,
   );
 }
 
-async function hashDirectory(dir: string): Promise<string> {
+/** sha256 over a directory's relative file names and contents: the cache key of a build context. */
+export async function hashDirectory(dir: string): Promise<string> {
   const hash = createHash('sha256');
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   const files = entries

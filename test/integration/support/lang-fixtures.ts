@@ -11,9 +11,10 @@
  * the machine's, not the fixture's), like the harness's own fixtures.
  */
 import { createHash } from 'node:crypto';
-import { access, copyFile, cp, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DOCKER_CLI, dockerClientEnv } from './docker-client-env.js';
+import { exists, hashDirectory } from './fixture-images.js';
 import type { ReadyFacts } from './integration-facts.js';
 import { runCommand, runPipeline } from './run-command.js';
 import type { RunOptions, RunResult } from './run-command.js';
@@ -121,26 +122,4 @@ export async function runIn(
   const { workdir, allowFailure } = options;
   const args = ['run', '--rm', '--network', 'none', ...(workdir ? ['-w', workdir] : []), '--entrypoint', command[0]!, tag, ...command.slice(1)];
   return (await docker(args, { timeoutMs: 5 * 60_000, allowFailure })).stdout;
-}
-
-async function exists(file: string): Promise<boolean> {
-  return access(file).then(
-    () => true,
-    () => false,
-  );
-}
-
-async function hashDirectory(dir: string): Promise<string> {
-  const hash = createHash('sha256');
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  const files = entries
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)))
-    .sort();
-  for (const file of files) {
-    hash.update(`${file}\0`);
-    hash.update(await readFile(path.join(dir, file)));
-    hash.update('\0');
-  }
-  return hash.digest('hex');
 }
