@@ -8,7 +8,18 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['src/**/*.test.ts', 'test/cli/**/*.test.ts'],
+          exclude: ['src/store/**', 'src/console/**'],
           testTimeout: 20_000,
+        },
+      },
+      {
+        // The console and its store, on SQLite and on a private PostgreSQL 15.
+        test: {
+          name: 'console',
+          include: ['src/store/**/*.test.ts', 'src/console/**/*.test.ts', 'test/console/**/*.test.ts'],
+          globalSetup: ['test/support/postgres-global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
         },
       },
       {

@@ -1,0 +1,10 @@
+/**
+ * Every migration, in order. Add a file NNN-name.ts exporting `up` and one
+ * line here; never edit a migration that has shipped.
+ */
+import type { Migration } from 'kysely';
+import * as initial from './001-initial.js';
+
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '001-initial': initial,
+};
