@@ -58,6 +58,26 @@ export interface DeployRequest {
   readonly user?: string;
 }
 
+/**
+ * Who asks to do what, at an enforcement point: the Docker API action
+ * ('container.create', 'exec.create', 'image.pull', …), the identity and its
+ * groups, and the target's labels and image, for access-control rules.
+ */
+export interface AccessRequest {
+  readonly action: string;
+  /** The Docker user (TLS client certificate name) or the configured local identity; absent = anonymous. */
+  readonly user?: string;
+  readonly groups: readonly string[];
+  /** Labels of the container acted on (exec, start, update), or of the create request. */
+  readonly targetLabels?: Readonly<Record<string, string>>;
+  /** Normalized image reference of the target, when known. */
+  readonly image?: string;
+  /** For exec: the user the command runs as ('' = the container's user). */
+  readonly execUser?: string;
+  /** For exec: whether the container runs as root when execUser is empty. */
+  readonly targetRunsAsRoot?: boolean;
+}
+
 export type SubjectEnvironment = 'dev' | 'test' | 'prod' | (string & {});
 
 export interface Subject {
@@ -68,6 +88,8 @@ export interface Subject {
   /** path → content, for the paths application-config rules ask for (`requiredFilePatterns`). */
   readonly files?: Readonly<Record<string, SubjectFile>>;
   readonly deploy?: DeployRequest;
+  /** The API action and identity, at enforcement points that control access (the Docker defender). */
+  readonly access?: AccessRequest;
   readonly environment?: SubjectEnvironment;
   /** Workload labels (pod / container labels); image labels are in image.metadata. */
   readonly labels?: Readonly<Record<string, string>>;

@@ -6,8 +6,9 @@ import { configRule } from './rules/config/config-rule.js';
 import { filesRule } from './rules/files/files-rule.js';
 import { deployRule } from './rules/deploy/deploy-rule.js';
 import { celRule } from './rules/cel/cel-rule.js';
+import { accessRule } from './rules/access/access-rule.js';
 
-export const RULE_KIND_NAMES = ['vulnerabilities', 'packages', 'config', 'files', 'deploy', 'cel'] as const;
+export const RULE_KIND_NAMES = ['vulnerabilities', 'packages', 'config', 'files', 'deploy', 'cel', 'access'] as const;
 export type RuleKindName = (typeof RULE_KIND_NAMES)[number];
 
 export const RULE_KINDS = {
@@ -17,4 +18,5 @@ export const RULE_KINDS = {
   files: filesRule,
   deploy: deployRule,
   cel: celRule,
+  access: accessRule,
 } as const satisfies Record<RuleKindName, RuleKind<unknown>>;
