@@ -173,6 +173,15 @@ export async function policyEvaluate(): Promise<void> {
   }
   times.sort((a, b) => a - b);
 
+  // The first evaluation of an image: its lists were never seen, so the derived facts and CEL views are built.
+  const fresh = Array.from({ length: 300 }, () => ({ ...subject, packages: [...subject.packages], findings: [...subject.findings] }));
+  const firstTimes = fresh.map((s) => {
+    const t = performance.now();
+    evaluate(policy, s, now);
+    return performance.now() - t;
+  });
+  firstTimes.sort((a, b) => a - b);
+
   const scans: number[] = [];
   for (let i = 0; i < 3; i++) {
     const t = performance.now();
@@ -192,6 +201,7 @@ export async function policyEvaluate(): Promise<void> {
     `| evaluate() p99 | ${p99.toFixed(3)} ms (target < 2 ms) |`,
     `| evaluate() max | ${(times.at(-1) ?? NaN).toFixed(3)} ms |`,
     `| CPU time per evaluate() (mean of 300, process-wide incl. GC) | ${cpuMs.toFixed(3)} ms |`,
+    `| first evaluate() of an image (lists never seen before) p50 / p99, 300 images | ${percentile(firstTimes, 50).toFixed(3)} / ${percentile(firstTimes, 99).toFixed(3)} ms |`,
     `| policy load + CEL compile (once) | ${loadMs.toFixed(1)} ms |`,
     `| reference: inventory of examples/demo/debian-heartbleed.tar (median of 3) | ${scanMs.toFixed(1)} ms |`,
     `| p99 evaluate / demo inventory | ${((p99 / scanMs) * 100).toFixed(3)} % |`,
@@ -209,10 +219,13 @@ against 1,000 packages, 500 findings (450 vulnerabilities), 2 files and a run re
 | --- | --- |
 ${rows.join('\n')}
 
-Result: p99 ${p99 < 2 ? 'within' : 'above'} the 2 ms target${p99 < 2 ? '' : ` (CPU time per decision ${cpuMs.toFixed(2)} ms)`}. The calls reuse one subject, as a
-long-running gate re-evaluating an image would; nothing is cached across calls except what is a pure function of the
-policy (version-constraint and license verdicts per distinct version or license string, bounded), so a subject with
-unseen versions also pays their comparisons (about 1 µs each; 222 packages here match a banned-name glob).`,
+Result: p99 ${p99 < 2 ? 'within' : 'above'} the 2 ms target${p99 < 2 ? '' : ` (CPU time per decision ${cpuMs.toFixed(2)} ms)`}. The calls reuse one subject's lists, as an
+enforcement point re-evaluating a known image under each run request does. Kept across calls: what is a pure function
+of the policy (version-constraint and license verdicts per distinct version or license string, bounded) and what is a
+pure function of one package or findings list (vulnerability facts, messages and evidence; the CEL views of the lists;
+the outcome of a CEL rule that reads a single list), held in WeakMaps that die with the lists. The first evaluation of
+an image pays for building those (the "first evaluate()" row), and a subject with unseen versions also pays their
+comparisons (about 1 µs each; 222 packages here match a banned-name glob).`,
   );
   process.stderr.write(`${rows.join('\n')}\n`);
 }

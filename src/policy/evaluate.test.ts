@@ -237,6 +237,21 @@ describe('CEL rules', () => {
     expect(evaluate(rule('packages.all(p, p.name != "openssl" || versionCompare(p.ecosystem, p.version, "3.0.13") >= 0)'), s, NOW).verdict).toBe('block');
     expect(evaluate(rule('image.ageDays < 365 && deploy.present == false'), s, NOW).verdict).toBe('allow');
   });
+
+  it('answers again from the same lists under another run request, and afresh for other lists', () => {
+    const packages = [pkg({ name: 'openssl', version: '3.0.11-1~deb12u2' })];
+    const pinned = rule('packages.all(p, p.name != "openssl" || versionCompare(p.ecosystem, p.version, "3.0.13") >= 0)');
+    const deployRule = rule('!deploy.privileged');
+    const base = subject({ packages });
+    const run = (privileged: boolean) => ({ ...base, deploy: { privileged, capAdd: [], hostNetwork: false, hostPID: false, hostIPC: false, mounts: [], readOnlyRootfs: true, noNewPrivileges: true, resources: {} } });
+    // The same package list under two run requests: the list-only rule is the same, the deploy rule follows the request.
+    expect(evaluate(pinned, run(false), NOW).verdict).toBe('block');
+    expect(evaluate(pinned, run(true), NOW).verdict).toBe('block');
+    expect(evaluate(deployRule, run(false), NOW).verdict).toBe('allow');
+    expect(evaluate(deployRule, run(true), NOW).verdict).toBe('block');
+    // A rebuilt image (a new list) is judged on its own packages.
+    expect(evaluate(pinned, subject({ packages: [pkg({ name: 'openssl', version: '3.0.13-1~deb12u1' })] }), NOW).verdict).toBe('allow');
+  });
 });
 
 describe('scopes', () => {

@@ -107,7 +107,13 @@ export function evaluateTraced(policy: PolicySet, subject: Subject, now: Date): 
       const v: Violation = hit.remediation
         ? { ruleId: rule.id, effect: rule.effect, severity, message: hit.message, evidence: hit.evidence, remediation: hit.remediation }
         : { ruleId: rule.id, effect: rule.effect, severity, message: hit.message, evidence: hit.evidence };
-      const exception = active.find((e) => e.covers(v, input));
+      let exception: PolicyException | undefined;
+      for (const e of active) {
+        if (e.covers(v, input)) {
+          exception = e;
+          break;
+        }
+      }
       if (exception) {
         waived.push(v);
         const list = waivedBy.get(exception.id) ?? [];

@@ -1,5 +1,7 @@
 /** Builds the CEL input model (cel-input-model.ts) from one evaluation's subject. */
-import type { EvaluationInput } from '../evaluation-input.js';
+import type { Finding as DomainFinding } from '../../domain/finding.js';
+import type { Package as DomainPackage } from '../../domain/package.js';
+import type { EvaluationInput, VulnerabilityFacts } from '../evaluation-input.js';
 import { CEL_CLASSES, CEL_PACKAGE as CelPackage, CEL_VULNERABILITY as CelVulnerability } from './cel-classes.js';
 
 const { Image, Finding: FindingType, Mount, Deploy } = CEL_CLASSES;
@@ -13,12 +15,28 @@ export function celActivationFor(input: EvaluationInput): Record<string, unknown
   return (input.cel.activation ??= celActivation(input));
 }
 
+/*
+ * The three lists are pure functions of the subject's lists (and, for
+ * vulnerabilities, of the facts array, which evaluation-input reuses while
+ * the day counts hold), so they are kept per list: an image's lists are
+ * evaluated again under every run request an enforcement point sees.
+ */
+const celPackages = new WeakMap<readonly DomainPackage[], readonly object[]>();
+const celVulnerabilities = new WeakMap<readonly VulnerabilityFacts[], readonly object[]>();
+const celFindings = new WeakMap<readonly DomainFinding[], readonly object[]>();
+
+function cached<K extends object>(map: WeakMap<K, readonly object[]>, key: K, build: () => readonly object[]): readonly object[] {
+  let list = map.get(key);
+  if (!list) {
+    list = build();
+    map.set(key, list);
+  }
+  return list;
+}
+
 function celActivation(input: EvaluationInput): Record<string, unknown> {
   const { subject, image } = input;
   const deploy = subject.deploy;
-  let packages: object[] | undefined;
-  let vulnerabilities: object[] | undefined;
-  let findings: object[] | undefined;
   return {
     image: new Image({
       reference: image.reference,
@@ -44,12 +62,12 @@ function celActivation(input: EvaluationInput): Record<string, unknown> {
     }),
     // The three lists are built only when an expression reads them.
     get packages() {
-      return (packages ??= subject.packages.map((p) => new CelPackage(p)));
+      return cached(celPackages, subject.packages, () => subject.packages.map((p) => new CelPackage(p)));
     },
     get vulnerabilities() {
       // Findings share a few day counts; a bigint is allocated per distinct one.
       const days = new Map<number, bigint>();
-      return (vulnerabilities ??= input.vulnerabilities.map((f, i) => {
+      return cached(celVulnerabilities, input.vulnerabilityFacts, () => input.vulnerabilities.map((f, i) => {
         const facts = input.vulnerabilityFacts[i];
         const fixDays = facts?.fixDays ?? -1;
         let fixAvailableDays = days.get(fixDays);
@@ -61,7 +79,7 @@ function celActivation(input: EvaluationInput): Record<string, unknown> {
       }));
     },
     get findings() {
-      return (findings ??= subject.findings
+      return cached(celFindings, subject.findings, () => subject.findings
       .filter((f) => f.kind !== 'vulnerability')
       .map(
         (f) =>

@@ -11,7 +11,14 @@ import { CEL_FILE_VARIABLES, CEL_FUNCTIONS, CEL_SUBJECT_VARIABLES, CEL_TYPES } f
 
 export type CelProgram = (activation: Record<string, unknown>) => unknown;
 
-export type CelCompileResult = { readonly ok: true; readonly program: CelProgram } | { readonly ok: false; readonly message: string };
+export type CelCompileResult =
+  | {
+      readonly ok: true;
+      readonly program: CelProgram;
+      /** The model's variables the expression reads (a safe over-approximation); undefined when unknown. */
+      readonly variables: ReadonlySet<string> | undefined;
+    }
+  | { readonly ok: false; readonly message: string };
 
 export interface CelRuntime {
   /** Parses and type-checks a boolean expression over the subject model. */
@@ -36,7 +43,7 @@ function baseEnvironment(): Environment {
   return env;
 }
 
-function compileWith(env: Environment, expression: string): CelCompileResult {
+function compileWith(env: Environment, variableNames: ReadonlySet<string>, expression: string): CelCompileResult {
   let result;
   try {
     result = env.check(expression);
@@ -49,7 +56,32 @@ function compileWith(env: Environment, expression: string): CelCompileResult {
   }
   if (result.type !== 'bool') return { ok: false, message: `must return bool, returns ${result.type}` };
   const parsed = env.parse(expression);
-  return { ok: true, program: (activation) => parsed(activation) };
+  return { ok: true, program: (activation) => parsed(activation), variables: identifiersIn((parsed as { ast?: unknown }).ast, variableNames) };
+}
+
+/**
+ * Every identifier in the parsed expression that names a model variable.
+ * Macro-bound names that shadow a variable count too: over-approximating
+ * only makes callers cache less. Undefined when the library exposes no AST.
+ */
+function identifiersIn(ast: unknown, names: ReadonlySet<string>): ReadonlySet<string> | undefined {
+  if (ast === undefined || ast === null || typeof ast !== 'object') return undefined;
+  const found = new Set<string>();
+  const stack: unknown[] = [ast];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (Array.isArray(node)) {
+      stack.push(...node);
+    } else if (node !== null && typeof node === 'object') {
+      const { op, args } = node as { op?: unknown; args?: unknown };
+      if (op === 'id' && typeof args === 'string') {
+        if (names.has(args)) found.add(args);
+      } else {
+        stack.push(args);
+      }
+    }
+  }
+  return found;
 }
 
 function firstLine(text: string): string {
@@ -61,8 +93,10 @@ export function createCelRuntime(): CelRuntime {
   for (const [name, type] of Object.entries(CEL_SUBJECT_VARIABLES)) subjectEnv.registerVariable(name, type);
   const fileEnv = baseEnvironment();
   for (const [name, type] of Object.entries(CEL_FILE_VARIABLES)) fileEnv.registerVariable(name, type);
+  const subjectNames = new Set(Object.keys(CEL_SUBJECT_VARIABLES));
+  const fileNames = new Set(Object.keys(CEL_FILE_VARIABLES));
   return {
-    compileSubjectPredicate: (expression) => compileWith(subjectEnv, expression),
-    compileFilePredicate: (expression) => compileWith(fileEnv, expression),
+    compileSubjectPredicate: (expression) => compileWith(subjectEnv, subjectNames, expression),
+    compileFilePredicate: (expression) => compileWith(fileEnv, fileNames, expression),
   };
 }
