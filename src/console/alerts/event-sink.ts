@@ -1,0 +1,231 @@
+/**
+ * alerts: routes console events to the targets alert rules name. publish()
+ * matches each event against the enabled rules and writes one
+ * alert_deliveries row per (rule, event) before returning, so an alert is
+ * durable as soon as the change that caused it is; a delivery loop (start /
+ * stop) then sends due deliveries, retrying failures with exponential
+ * backoff until they are sent or have used their attempts ('failed').
+ *
+ * Several console replicas may run the loop on one PostgreSQL store: a
+ * delivery is claimed by moving its next_attempt_at forward by a lease with a
+ * compare-and-set, so only one replica sends it, and a replica that dies
+ * mid-send leaves it to be retried when the lease runs out (at-least-once;
+ * receivers de-duplicate on the delivery id).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Store } from '../../store/open-store.js';
+import type { ConsoleConfig } from '../config.js';
+import type { ConsoleEvent, EventSink } from '../context.js';
+import { alertRuleFromRow, compileTrigger, type AlertRule } from './alert-rule.js';
+import { sendAlert, type AlertPayload } from './send-alert.js';
+
+export interface EventSinkOptions {
+  /** How often an idle loop looks for due deliveries (default 1 s; publish wakes it at once). */
+  readonly pollIntervalMs?: number;
+  /** Attempts before a delivery is 'failed' (default 8). */
+  readonly maxAttempts?: number;
+  /** Delay after the first failure; doubled after each further one (default 5 s). */
+  readonly backoffBaseMs?: number;
+  /** Longest delay between attempts (default 15 min). */
+  readonly backoffMaxMs?: number;
+  /** Per-send timeout (default 10 s). */
+  readonly timeoutMs?: number;
+  /** Deliveries sent at the same time (default 8). */
+  readonly concurrency?: number;
+  /** The clock (tests). */
+  readonly now?: () => Date;
+}
+
+export interface ManagedEventSink extends EventSink {
+  start(): void;
+  stop(): Promise<void>;
+  /** One pass over the deliveries due now; resolves with how many were attempted. */
+  deliverDue(): Promise<number>;
+}
+
+const BATCH = 100;
+const INSERT_CHUNK = 200;
+
+/** Delay before the attempt after `attemptsDone` failures: doubling, capped, with up to 20% jitter so retries spread. */
+export function alertBackoffMs(baseMs: number, maxMs: number, attemptsDone: number): number {
+  const raw = Math.min(maxMs, baseMs * 2 ** Math.min(30, Math.max(0, attemptsDone - 1)));
+  return Math.round(raw * (1 + Math.random() * 0.2));
+}
+
+export function createEventSink(store: Store, config: ConsoleConfig, log: Logger, options: EventSinkOptions = {}): ManagedEventSink {
+  const pollIntervalMs = Math.max(10, options.pollIntervalMs ?? 1000);
+  const maxAttempts = Math.max(1, options.maxAttempts ?? 8);
+  const backoffBaseMs = Math.max(1, options.backoffBaseMs ?? 5000);
+  const backoffMaxMs = Math.max(backoffBaseMs, options.backoffMaxMs ?? 15 * 60_000);
+  const timeoutMs = Math.max(100, options.timeoutMs ?? 10_000);
+  const concurrency = Math.max(1, options.concurrency ?? 8);
+  // A claimed delivery is not taken by another replica until the send's timeout has surely passed.
+  const leaseMs = timeoutMs * 3 + 5000;
+  const now = options.now ?? (() => new Date());
+  const triggers = new Map<string, (event: ConsoleEvent) => boolean>();
+
+  function triggerOf(rule: AlertRule, raw: string): (event: ConsoleEvent) => boolean {
+    let matches = triggers.get(raw);
+    if (!matches) {
+      matches = compileTrigger(rule.trigger);
+      if (triggers.size > 1000) triggers.clear();
+      triggers.set(raw, matches);
+    }
+    return matches;
+  }
+
+  async function publish(events: readonly ConsoleEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const rows = await store.db.selectFrom('alert_rules').selectAll().where('enabled', '=', 1).execute();
+    if (rows.length === 0) return;
+    const at = now().toISOString();
+    const deliveries = [];
+    for (const row of rows) {
+      const parsed = alertRuleFromRow(row);
+      if ('error' in parsed) {
+        log.warn({ rule: row.id, error: parsed.error }, 'alert rule skipped');
+        continue;
+      }
+      const matches = triggerOf(parsed.rule, row.trigger);
+      for (const event of events) {
+        if (!matches(event)) continue;
+        const payload: AlertPayload = { rule: { id: row.id, name: row.name }, event };
+        deliveries.push({ id: randomUUID(), rule_id: row.id, payload: JSON.stringify(payload), state: 'pending', attempts: 0, next_attempt_at: at, last_error: null, created_at: at });
+      }
+    }
+    if (deliveries.length === 0) return;
+    await store.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < deliveries.length; i += INSERT_CHUNK) {
+        await trx.insertInto('alert_deliveries').values(deliveries.slice(i, i + INSERT_CHUNK)).execute();
+      }
+    });
+    log.debug({ deliveries: deliveries.length, events: events.length }, 'alerts recorded');
+    wake();
+  }
+
+  /** Takes a due delivery for this process; false when another got it first. */
+  async function claim(id: string, dueAt: string): Promise<boolean> {
+    const until = new Date(now().getTime() + leaseMs).toISOString();
+    const result = await store.db.updateTable('alert_deliveries').set({ next_attempt_at: until })
+      .where('id', '=', id).where('state', '=', 'pending').where('next_attempt_at', '=', dueAt)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async function attempt(id: string): Promise<void> {
+    const delivery = await store.db.selectFrom('alert_deliveries').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!delivery || delivery.state !== 'pending') return;
+    const attempts = delivery.attempts + 1;
+    const rule = await store.db.selectFrom('alert_rules').selectAll().where('id', '=', delivery.rule_id).executeTakeFirst();
+    let error: string | undefined;
+    let final = false;
+    if (!rule) {
+      error = 'the alert rule was deleted';
+      final = true;
+    } else if (rule.enabled !== 1) {
+      error = 'the alert rule was disabled';
+      final = true;
+    } else {
+      const parsed = alertRuleFromRow(rule);
+      if ('error' in parsed) {
+        error = parsed.error;
+        final = true;
+      } else {
+        try {
+          await sendAlert(parsed.rule.target, delivery.id, JSON.parse(delivery.payload) as AlertPayload, { secretKey: config.secretKey, timeoutMs });
+        } catch (e) {
+          error = ((e as Error).message || 'send failed').slice(0, 1000);
+        }
+      }
+    }
+    if (error === undefined) {
+      await store.db.updateTable('alert_deliveries').set({ state: 'sent', attempts, last_error: null, next_attempt_at: now().toISOString() }).where('id', '=', id).execute();
+      return;
+    }
+    const failed = final || attempts >= maxAttempts;
+    const next = failed ? now() : new Date(now().getTime() + alertBackoffMs(backoffBaseMs, backoffMaxMs, attempts));
+    await store.db.updateTable('alert_deliveries')
+      .set({ state: failed ? 'failed' : 'pending', attempts, last_error: error, next_attempt_at: next.toISOString() })
+      .where('id', '=', id).execute();
+    log[failed ? 'warn' : 'info']({ delivery: id, rule: delivery.rule_id, attempts, error }, failed ? 'alert delivery failed for good' : 'alert delivery failed; will retry');
+  }
+
+  async function deliverDue(): Promise<number> {
+    const due = await store.db.selectFrom('alert_deliveries').select(['id', 'next_attempt_at'])
+      .where('state', '=', 'pending').where('next_attempt_at', '<=', now().toISOString())
+      .orderBy('next_attempt_at').limit(BATCH).execute();
+    const claimed: string[] = [];
+    for (const d of due) if (await claim(d.id, d.next_attempt_at)) claimed.push(d.id);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < claimed.length) {
+        const id = claimed[next++] as string;
+        try {
+          await attempt(id);
+        } catch (error) {
+          // A store error here leaves the delivery claimed; the lease hands it back later.
+          log.error({ delivery: id, err: error }, 'alert delivery could not be recorded');
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, claimed.length) }, worker));
+    return claimed.length;
+  }
+
+  let running = false;
+  let timer: NodeJS.Timeout | undefined;
+  let pass: Promise<void> | undefined;
+  let wakeRequested = false;
+
+  function schedule(delayMs: number): void {
+    if (!running) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = undefined;
+      runPass();
+    }, delayMs);
+    timer.unref?.();
+  }
+
+  function runPass(): void {
+    if (!running || pass) return;
+    wakeRequested = false;
+    pass = (async () => {
+      let attempted = 0;
+      try {
+        attempted = await deliverDue();
+      } catch (error) {
+        log.error({ err: error }, 'alert delivery pass failed');
+      }
+      pass = undefined;
+      // A full batch or a publish during the pass means more may be due now.
+      schedule(attempted >= BATCH || wakeRequested ? 0 : pollIntervalMs);
+    })();
+  }
+
+  function wake(): void {
+    if (!running) return;
+    if (pass) {
+      wakeRequested = true;
+      return;
+    }
+    schedule(0);
+  }
+
+  return {
+    publish,
+    deliverDue,
+    start() {
+      if (running) return;
+      running = true;
+      schedule(0);
+    },
+    async stop() {
+      running = false;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      await pass;
+    },
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * policies: central policy sets with their version history. activePolicy()
+ * is what everything that evaluates in the console calls: the active stored
+ * version (or the built-in policies/default.yaml when none is stored) with
+ * the console's live exceptions merged in (effective-policy.ts), compiled
+ * once per distinct text and cached by its hash.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { compilePolicy } from '../../policy/compile-policy.js';
+import type { PolicySet } from '../../policy/policy-set.js';
+import type { ConsoleContext } from '../context.js';
+import { liveExceptions } from '../exceptions/live-exceptions.js';
+import { effectivePolicyText, type SkippedException } from './effective-policy.js';
+
+/** policies/default.yaml of the package, from src/console/policies or dist/console/policies alike. */
+export const BUILT_IN_POLICY_PATH = fileURLToPath(new URL('../../../policies/default.yaml', import.meta.url));
+
+export interface ActivePolicy {
+  readonly policy: PolicySet;
+  /** The policy set's name in the console (the version's name; the file's `name` for the built-in one). */
+  readonly name: string;
+  /** The stored version number; 0 for the built-in default. */
+  readonly version: number;
+  /** sha256 hex of `text`: the ETag enforcement points send back. */
+  readonly hash: string;
+  /** The YAML served to enforcement points: the version's content plus the live stored exceptions. */
+  readonly text: string;
+  readonly source: 'stored' | 'built-in';
+  readonly exceptions: { readonly applied: readonly string[]; readonly skipped: readonly SkippedException[] };
+}
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+const CACHE_LIMIT = 16;
+const compiled = new Map<string, PolicySet>();
+let builtIn: { text: string; name: string } | undefined;
+
+/** Compiles a policy text once per hash; the most recently used stay cached. */
+export function compileCached(name: string, text: string, hash = sha256Hex(text)): PolicySet {
+  const key = `${name}\0${hash}`;
+  const hit = compiled.get(key);
+  if (hit) {
+    compiled.delete(key);
+    compiled.set(key, hit);
+    return hit;
+  }
+  const policy = compilePolicy([{ file: `${name}.yaml`, text }]);
+  compiled.set(key, policy);
+  if (compiled.size > CACHE_LIMIT) compiled.delete(compiled.keys().next().value as string);
+  return policy;
+}
+
+function builtInPolicy(): { text: string; name: string } {
+  if (!builtIn) {
+    const text = readFileSync(BUILT_IN_POLICY_PATH, 'utf8');
+    builtIn = { text, name: compileCached('default', text).name };
+  }
+  return builtIn;
+}
+
+/** The stored version marked active, if any. */
+export async function activeVersionRow(ctx: Pick<ConsoleContext, 'store'>) {
+  return ctx.store.db.selectFrom('policy_versions').selectAll().where('active', '=', 1).orderBy('created_at', 'desc').executeTakeFirst();
+}
+
+export async function activePolicy(ctx: Pick<ConsoleContext, 'store' | 'now' | 'log'>): Promise<ActivePolicy> {
+  const [row, stored] = await Promise.all([activeVersionRow(ctx), liveExceptions(ctx.store, ctx.now(), ctx.log)]);
+  const base = row ? { name: row.name, version: row.version, text: row.content, source: 'stored' as const } : { ...builtInPolicy(), version: 0, source: 'built-in' as const };
+  const file = row ? row.name : 'default';
+  const basePolicy = compileCached(file, base.text);
+  let merged = effectivePolicyText(base.text, basePolicy, stored);
+  let policy = basePolicy;
+  if (merged.text !== base.text) {
+    try {
+      policy = compileCached(file, merged.text);
+    } catch (error) {
+      // Stored exceptions are validated when written; should one still break the policy, evaluate without them (stricter, never looser).
+      ctx.log.error({ err: error }, 'the stored exceptions do not compile with the active policy; evaluating without them');
+      merged = { text: base.text, applied: [], skipped: stored.map((s) => ({ id: s.id, why: 'the merged policy did not compile' })) };
+    }
+  }
+  const hash = sha256Hex(merged.text);
+  return {
+    policy,
+    name: base.name,
+    version: base.version,
+    hash,
+    text: merged.text,
+    source: base.source,
+    exceptions: { applied: merged.applied, skipped: merged.skipped },
+  };
+}
