@@ -15,10 +15,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Store } from '../../store/open-store.js';
+import type { AlertDeliveryTable } from '../../store/schema.js';
 import type { ConsoleConfig } from '../config.js';
 import type { ConsoleEvent, EventSink } from '../context.js';
 import { alertRuleFromRow, compileTrigger, type AlertRule } from './alert-rule.js';
-import { sendAlert, type AlertPayload } from './send-alert.js';
+import type { AlertPayload } from './alert-payload.js';
+import { sendAlert } from './send-alert.js';
 
 export interface EventSinkOptions {
   /** How often an idle loop looks for due deliveries (default 1 s; publish wakes it at once). */
@@ -80,7 +82,7 @@ export function createEventSink(store: Store, config: ConsoleConfig, log: Logger
     const rows = await store.db.selectFrom('alert_rules').selectAll().where('enabled', '=', 1).execute();
     if (rows.length === 0) return;
     const at = now().toISOString();
-    const deliveries = [];
+    const deliveries: AlertDeliveryTable[] = [];
     for (const row of rows) {
       const parsed = alertRuleFromRow(row);
       if ('error' in parsed) {

@@ -3,7 +3,7 @@
  * through the console's syslog sender (console/syslog).
  */
 import type { StoredAlertTarget } from './alert-rule.js';
-import type { AlertPayload } from './send-alert.js';
+import type { AlertPayload } from './alert-payload.js';
 
 export async function sendAlertSyslog(target: Extract<StoredAlertTarget, { type: 'syslog' }>, deliveryId: string, payload: AlertPayload, timeoutMs: number): Promise<void> {
   void deliveryId;

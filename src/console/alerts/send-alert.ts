@@ -9,16 +9,10 @@
  * old, validly signed request (reject timestamps older than a few minutes).
  */
 import { createHmac } from 'node:crypto';
-import type { ConsoleEvent } from '../context.js';
+import type { AlertPayload } from './alert-payload.js';
 import { openSecret } from '../secrets/seal.js';
 import type { StoredAlertTarget } from './alert-rule.js';
 import { sendAlertSyslog } from './send-alert-syslog.js';
-
-/** What a delivery row's payload holds. */
-export interface AlertPayload {
-  readonly rule: { readonly id: string; readonly name: string };
-  readonly event: ConsoleEvent;
-}
 
 export interface SendAlertOptions {
   readonly secretKey: Buffer;
