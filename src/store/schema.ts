@@ -228,6 +228,16 @@ export interface PolicyVersionTable {
   active: Flag;
 }
 
+/** Each activation of a policy version, newest last: the history a rollback walks back. */
+export interface PolicyActivationTable {
+  id: string;
+  name: string;
+  version: number;
+  actor: string;
+  reason: string;
+  at: Timestamp;
+}
+
 export interface ExceptionTable {
   id: string;
   /** JSON of the policy exception document (rule, match, …) as policy/exceptions reads it. */
@@ -302,6 +312,7 @@ export interface StoreSchema {
   registries: RegistryTable;
   jobs: JobTable;
   policy_versions: PolicyVersionTable;
+  policy_activations: PolicyActivationTable;
   exceptions: ExceptionTable;
   alert_rules: AlertRuleTable;
   alert_deliveries: AlertDeliveryTable;

@@ -4,7 +4,9 @@
  */
 import type { Migration } from 'kysely';
 import * as initial from './001-initial.js';
+import * as policyActivations from './002-policy-activations.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001-initial': initial,
+  '002-policy-activations': policyActivations,
 };
