@@ -10,13 +10,22 @@
  * after advisory updates, policy or exception changes, and policy dry runs.
  * `loadImageSubject` gives the policy Subject of a stored image.
  */
+import { randomUUID } from 'node:crypto';
+import { normalizePackageName } from '../../advisories/index.js';
 import type { AdvisoryIndex } from '../../domain/advisory.js';
 import type { Decision, Verdict } from '../../domain/decision.js';
 import type { Finding } from '../../domain/finding.js';
+import { SEVERITY_LEVELS } from '../../domain/severity.js';
 import type { Subject } from '../../domain/subject.js';
-import type { PolicySet } from '../../policy/index.js';
-import type { ConsoleContext } from '../context.js';
-import type { ImageAssessment } from './assessment-document.js';
+import { matchInventory } from '../../match/index.js';
+import { evaluate, type PolicySet } from '../../policy/index.js';
+import type { ConsoleContext, ConsoleEvent } from '../context.js';
+import { activePolicy } from '../policies/active-policy.js';
+import { findingSchema, type ImageAssessment } from './assessment-document.js';
+import { consoleAdvisoryIndex } from './console-advisory-index.js';
+import { findingKey } from './finding-key.js';
+import { imageIdentity } from './image-identity.js';
+import { loadStoredImage, subjectOfStoredImage, type StoredImage } from './stored-image.js';
 
 export { ASSESSMENT_SCHEMA, assessmentSchema, findingSchema, parseAssessmentText, type ImageAssessment } from './assessment-document.js';
 
@@ -92,25 +101,317 @@ export interface RecordOptions {
   readonly cause: ChangeCause;
 }
 
-/** Stores an uploaded assessment and decides the image; returns the decision CI gates on. */
-export async function recordAssessment(ctx: ConsoleContext, upload: AssessmentUpload, options: RecordOptions): Promise<ImageAssessmentResult> {
-  void ctx;
-  void upload;
-  void options;
-  throw new Error('recordAssessment: being written (helper D1)');
+/** Rows per INSERT: under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters at every table's width. */
+const CHUNK = 500;
+
+function chunks<T>(list: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
 }
 
-/** The policy Subject of a stored image, with the given findings (default: its stored findings). */
+const OS_ECOSYSTEMS = new Set(['deb', 'apk', 'rpm']);
+
+/** Stores an uploaded assessment and decides the image; returns the decision CI gates on. */
+export async function recordAssessment(ctx: ConsoleContext, upload: AssessmentUpload, options: RecordOptions): Promise<ImageAssessmentResult> {
+  const { assessment } = upload;
+  const inv = assessment.inventory;
+  const identity = imageIdentity(inv, upload);
+  const now = ctx.now().toISOString();
+  const environment = options.environment ?? upload.environment ?? null;
+  const document = JSON.stringify(assessment);
+  const labels = JSON.stringify(inv.image?.config.labels ?? {});
+
+  await ctx.store.db.transaction().execute(async (trx) => {
+    const stored = await trx.selectFrom('inventories').select(['document']).where('id', '=', inv.id).executeTakeFirst();
+    if (stored?.document !== document) {
+      // Same id, other content (files for another policy, a re-upload): the newest upload wins, package index included.
+      if (stored) {
+        await trx.updateTable('inventories').set({ document, package_count: inv.packages.length, created_at: now }).where('id', '=', inv.id).execute();
+        await trx.deleteFrom('inventory_packages').where('inventory_id', '=', inv.id).execute();
+      } else {
+        await trx.insertInto('inventories').values({ id: inv.id, document, package_count: inv.packages.length, created_at: now }).execute();
+      }
+      const rows = inv.packages.map((p) => ({
+        inventory_id: inv.id,
+        ecosystem: p.ecosystem,
+        name_key: normalizePackageName(p.ecosystem, p.name),
+        name: p.name,
+        version: p.version,
+        purl: p.purl || null,
+        source_name: OS_ECOSYSTEMS.has(p.ecosystem) ? (p.source?.name ?? p.name) : null,
+      }));
+      for (const part of chunks(rows)) await trx.insertInto('inventory_packages').values(part).execute();
+    }
+
+    const existing = await trx.selectFrom('images').select(['repositories', 'environment']).where('digest', '=', identity.digest).executeTakeFirst();
+    if (existing) {
+      const repositories = [...new Set([...identity.repositories, ...parseStringList(existing.repositories)])];
+      await trx
+        .updateTable('images')
+        .set({
+          ...(identity.registry ? { registry: identity.registry } : {}),
+          repositories: JSON.stringify(repositories),
+          labels,
+          environment: environment ?? existing.environment,
+          last_seen: now,
+          inventory_id: inv.id,
+          package_count: inv.packages.length,
+        })
+        .where('digest', '=', identity.digest)
+        .execute();
+    } else {
+      await trx
+        .insertInto('images')
+        .values({
+          digest: identity.digest,
+          registry: identity.registry,
+          repositories: JSON.stringify(identity.repositories),
+          labels,
+          environment,
+          first_seen: now,
+          last_seen: now,
+          inventory_id: inv.id,
+          package_count: inv.packages.length,
+          verdict: null,
+          decision: null,
+          advisory_snapshot: null,
+          evaluated_at: null,
+        })
+        // Two uploads of one new image at once: the second becomes an update of last_seen.
+        .onConflict((oc) => oc.column('digest').doUpdateSet({ last_seen: now, inventory_id: inv.id, package_count: inv.packages.length }))
+        .execute();
+    }
+    for (const t of identity.tags) {
+      await trx
+        .insertInto('image_tags')
+        .values({ digest: identity.digest, reference: t.reference, repository: t.repository, tag: t.tag, first_seen: now, last_seen: now })
+        .onConflict((oc) => oc.columns(['digest', 'reference']).doUpdateSet({ last_seen: now }))
+        .execute();
+    }
+  });
+
+  const advisories = consoleAdvisoryIndex(ctx.config.advisoryDatabase);
+  const active = await activePolicy(ctx);
+  const result = await assessImage(ctx, identity.digest, {
+    advisoryIndex: advisories.index,
+    policy: active.policy,
+    cause: { ...options.cause, ...(advisories.index ? { snapshot: advisories.index.snapshot } : {}), policyVersion: `${active.name}@${active.version}` },
+  });
+  if (!result) throw new Error(`image ${identity.digest} vanished while it was being recorded`);
+  if (advisories.problem) return { ...result, problems: [advisories.problem, ...result.problems.filter((p) => p !== NO_ADVISORIES)] };
+  return result;
+}
+
+function parseStringList(json: string): string[] {
+  try {
+    const value: unknown = JSON.parse(json);
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The policy Subject of a stored image, with its stored findings; undefined when unknown. */
 export async function loadImageSubject(ctx: ConsoleContext, digest: string): Promise<Subject | undefined> {
-  void ctx;
-  void digest;
-  throw new Error('loadImageSubject: being written (helper D1)');
+  const image = await loadStoredImage(ctx.store, digest);
+  if (!image) return undefined;
+  const rows = await ctx.store.db.selectFrom('findings').select('document').where('digest', '=', digest).orderBy('key').execute();
+  const findings = rows.flatMap((r) => {
+    const parsed = findingSchema.safeParse(safeJson(r.document));
+    return parsed.success ? [parsed.data as Finding] : [];
+  });
+  return subjectOfStoredImage(image, findings, image.row.advisory_snapshot ?? undefined);
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+const NO_ADVISORIES = 'no advisory data: vulnerabilities were not matched';
+const ZERO_PACKAGES = 'the scan found zero packages: an image without any package is usually a failed inventory';
+
+function changeOf(key: string, f: Pick<Finding, 'kind' | 'id' | 'severity' | 'aliases' | 'package'>): FindingChange {
+  return {
+    key,
+    kind: f.kind,
+    id: f.id,
+    severity: f.severity,
+    aliases: f.aliases,
+    ...(f.package ? { package: { ecosystem: f.package.ecosystem, name: f.package.name, version: f.package.version } } : {}),
+  };
+}
+
+interface StoredFindingRow {
+  key: string;
+  kind: string;
+  finding_id: string;
+  severity: string;
+  package_name: string | null;
+  package_version: string | null;
+  ecosystem: string | null;
+  document: string;
+}
+
+function changeOfRow(r: StoredFindingRow): FindingChange {
+  const doc = safeJson(r.document) as { aliases?: unknown } | undefined;
+  const aliases = Array.isArray(doc?.aliases) ? doc.aliases.filter((a): a is string => typeof a === 'string') : [];
+  return {
+    key: r.key,
+    kind: r.kind,
+    id: r.finding_id,
+    severity: r.severity,
+    aliases,
+    ...(r.package_name !== null && r.package_version !== null && r.ecosystem !== null
+      ? { package: { ecosystem: r.ecosystem, name: r.package_name, version: r.package_version } }
+      : {}),
+  };
 }
 
 /** Re-matches and re-evaluates one stored image; stores and publishes the changes unless dryRun. undefined when unknown. */
 export async function assessImage(ctx: ConsoleContext, digest: string, options: AssessImageOptions): Promise<ImageAssessmentResult | undefined> {
-  void ctx;
-  void digest;
-  void options;
-  throw new Error('assessImage: being written (helper D1)');
+  const image = await loadStoredImage(ctx.store, digest);
+  if (!image) return undefined;
+  const at = options.now ?? ctx.now();
+  const { assessment, row } = image;
+  const index = options.advisoryIndex;
+  const vulnerabilities = index ? matchInventory(assessment.inventory, index).findings : [];
+  const findings = [...vulnerabilities, ...assessment.checkFindings];
+  const subject = subjectOfStoredImage(image, findings, index?.snapshot);
+  const decision = evaluate(options.policy, subject, at);
+  const problems = [...(index ? [] : [NO_ADVISORIES]), ...(assessment.inventory.packages.length === 0 ? [ZERO_PACKAGES] : [])];
+
+  // The same finding twice (one advisory from two feeds with equal evidence) is one row.
+  const current = new Map<string, Finding>();
+  for (const f of findings) {
+    const key = findingKey(f);
+    if (!current.has(key)) current.set(key, f);
+  }
+  const storedRows: StoredFindingRow[] = await ctx.store.db
+    .selectFrom('findings')
+    .select(['key', 'kind', 'finding_id', 'severity', 'package_name', 'package_version', 'ecosystem', 'document'])
+    .where('digest', '=', digest)
+    .execute();
+  const stored = new Map(storedRows.map((r) => [r.key, r]));
+  const added: [string, Finding][] = [];
+  const updated: [string, string][] = [];
+  for (const [key, f] of current) {
+    const before = stored.get(key);
+    if (!before) added.push([key, f]);
+    else {
+      const text = JSON.stringify(f);
+      if (text !== before.document) updated.push([key, text]);
+    }
+  }
+  const removed = storedRows.filter((r) => !current.has(r.key));
+  const previousVerdict = (row.verdict ?? null) as Verdict | null;
+  const verdictChanged = previousVerdict !== decision.verdict;
+  const result: ImageAssessmentResult = {
+    digest,
+    decision,
+    previousVerdict,
+    findings,
+    newFindings: added.map(([key, f]) => changeOf(key, f)),
+    resolvedFindings: removed.map(changeOfRow),
+    verdictChanged,
+    problems,
+    stored: !options.dryRun,
+  };
+  if (options.dryRun) return result;
+
+  const now = at.toISOString();
+  const cause = JSON.stringify(options.cause);
+  const vulnIds = new Set<string>();
+  for (const f of current.values()) if (f.kind === 'vulnerability') for (const id of [f.id, ...f.aliases]) vulnIds.add(id);
+  await ctx.store.db.transaction().execute(async (trx) => {
+    const storedIds = new Set((await trx.selectFrom('finding_ids').select('vuln_id').where('digest', '=', digest).execute()).map((r) => r.vuln_id));
+    const goneIds = [...storedIds].filter((id) => !vulnIds.has(id));
+    const newIds = [...vulnIds].filter((id) => !storedIds.has(id));
+    for (const part of chunks(removed.map((r) => r.key))) await trx.deleteFrom('findings').where('digest', '=', digest).where('key', 'in', part).execute();
+    for (const part of chunks(added)) {
+      await trx
+        .insertInto('findings')
+        .values(
+          part.map(([key, f]) => ({
+            digest,
+            key,
+            kind: f.kind,
+            finding_id: f.id,
+            severity: f.severity,
+            package_name: f.package?.name ?? null,
+            package_version: f.package?.version ?? null,
+            ecosystem: f.package?.ecosystem ?? null,
+            document: JSON.stringify(f),
+            first_seen: now,
+          })),
+        )
+        .onConflict((oc) => oc.columns(['digest', 'key']).doNothing())
+        .execute();
+    }
+    for (const [key, document] of updated) {
+      const f = current.get(key) as Finding;
+      await trx.updateTable('findings').set({ document, severity: f.severity }).where('digest', '=', digest).where('key', '=', key).execute();
+    }
+    for (const part of chunks(goneIds)) await trx.deleteFrom('finding_ids').where('digest', '=', digest).where('vuln_id', 'in', part).execute();
+    for (const part of chunks(newIds)) {
+      await trx.insertInto('finding_ids').values(part.map((vuln_id) => ({ vuln_id, digest }))).onConflict((oc) => oc.columns(['vuln_id', 'digest']).doNothing()).execute();
+    }
+    await trx
+      .updateTable('images')
+      .set({ verdict: decision.verdict, decision: JSON.stringify(decision), advisory_snapshot: index?.snapshot ?? null, evaluated_at: now })
+      .where('digest', '=', digest)
+      .execute();
+    const changes = [
+      ...result.newFindings.map((c) => ({ kind: 'finding-new', detail: c })),
+      ...result.resolvedFindings.map((c) => ({ kind: 'finding-resolved', detail: c })),
+      ...(verdictChanged ? [{ kind: 'verdict', detail: { from: previousVerdict, to: decision.verdict, violations: decision.violations.length } }] : []),
+    ].map((c) => ({ id: randomUUID(), digest, at: now, kind: c.kind, detail: JSON.stringify(c.detail), cause }));
+    for (const part of chunks(changes)) await trx.insertInto('image_changes').values(part).execute();
+  });
+
+  await ctx.events.publish(eventsOf(result, image, options.cause, now));
+  return result;
+}
+
+/** One finding event per image and severity (alert rules filter on severity), and the verdict change of an image decided before. */
+function eventsOf(result: ImageAssessmentResult, image: StoredImage, cause: ChangeCause, at: string): ConsoleEvent[] {
+  const repositories = parseStringList(image.row.repositories);
+  const subject = { digest: result.digest, repositories, environment: image.row.environment };
+  const name = repositories[0] ?? result.digest;
+  const events: ConsoleEvent[] = [];
+  for (const [type, list, verb] of [
+    ['finding.new', result.newFindings, 'new'],
+    ['finding.resolved', result.resolvedFindings, 'resolved'],
+  ] as const) {
+    const bySeverity = new Map<string, FindingChange[]>();
+    for (const c of list) bySeverity.set(c.severity, [...(bySeverity.get(c.severity) ?? []), c]);
+    for (const severity of SEVERITY_LEVELS) {
+      const group = bySeverity.get(severity);
+      if (!group) continue;
+      const ids = [...new Set(group.map((c) => c.id))];
+      events.push({
+        type,
+        severity,
+        at,
+        image: subject,
+        summary: `${group.length} ${verb} ${severity} finding${group.length === 1 ? '' : 's'} in ${name}: ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''}`,
+        detail: { findings: group.slice(0, 100), count: group.length, cause },
+      });
+    }
+  }
+  if (result.verdictChanged && result.previousVerdict !== null) {
+    events.push({
+      type: 'verdict.changed',
+      at,
+      image: subject,
+      ...(result.decision.violations[0] ? { severity: result.decision.violations[0].severity } : {}),
+      summary: `${name} is now ${result.decision.verdict} (was ${result.previousVerdict})`,
+      detail: { from: result.previousVerdict, to: result.decision.verdict, violations: result.decision.violations.slice(0, 20), cause },
+    });
+  }
+  return events;
 }
