@@ -38,6 +38,15 @@ describe('access rules', () => {
     expect(evaluate(p, req({ execUser: 'root', image: 'docker.io/library/debian:12' }), NOW).verdict).toBe('allow');
   });
 
+  it('unlessImages makes a registry allow-list for pulls', () => {
+    const p = policyOf("  - id: pull-allow-list\n    description: d\n    effect: block\n    access:\n      actions: [image.pull]\n      unlessImages: ['ghcr.io/acme/**', 'docker.io/library/*']\n");
+    const pull = (image: string) => evaluate(p, subject({ access: { action: 'image.pull', user: 'bob', groups: [], image } }), NOW).verdict;
+    expect(pull('ghcr.io/acme/pay/api:1')).toBe('allow');
+    expect(pull('docker.io/library/debian:12')).toBe('allow');
+    expect(pull('docker.io/evil/miner:latest')).toBe('block');
+    expect(pull('ghcr.io/other/x:1')).toBe('block');
+  });
+
   it('does not apply without an API request (a CI scan)', () => {
     const traced = evaluateTraced(execProd, subject(), NOW);
     expect(traced.decision.verdict).toBe('allow');

@@ -21,6 +21,8 @@ const schema = z.strictObject({
   targetLabels: z.record(z.string(), z.string()).optional(),
   /** Only targets whose image matches one of these globs (normalized references). */
   images: z.array(z.string().min(1)).min(1).optional(),
+  /** Targets whose image matches one of these globs are exempt: a registry allow-list for image.pull. */
+  unlessImages: z.array(z.string().min(1)).min(1).optional(),
   /** Exec only: restrict the rule to commands that run as root. */
   asRoot: z.boolean().optional(),
   /** Shown to the user after the reason. */
@@ -54,6 +56,7 @@ export const accessRule = defineRuleKind<Params>({
     const problems: { path: (string | number)[]; message: string }[] = [];
     const actions = compileAll(params.actions, 'actions', problems);
     const images = params.images ? compileAll(params.images, 'images', problems) : undefined;
+    const exempt = params.unlessImages ? compileAll(params.unlessImages, 'unlessImages', problems) : undefined;
     const labels: [string, RegExp][] = [];
     for (const [key, value] of Object.entries(params.targetLabels ?? {})) {
       try {
@@ -72,6 +75,7 @@ export const accessRule = defineRuleKind<Params>({
         if (!a) return { applies: false, reason: 'no API request in the subject (access rules apply at the Docker defender)' };
         if (!actions.some((re) => re.test(a.action))) return { applies: true, hits: [], checked: `action ${a.action} is not governed` };
         if (images && !(a.image !== undefined && images.some((re) => re.test(a.image as string)))) return { applies: true, hits: [], checked: 'the target image is not governed' };
+        if (exempt && a.image !== undefined && exempt.some((re) => re.test(a.image as string))) return { applies: true, hits: [], checked: 'the target image is exempt' };
         for (const [key, re] of labels) {
           const value = a.targetLabels?.[key];
           if (value === undefined || !re.test(value)) return { applies: true, hits: [], checked: `the target lacks label ${key} matching the rule` };

@@ -1,0 +1,123 @@
+/**
+ * `bulkhead defender`, assembled: the policy (a watched file, or the
+ * console's with a local copy), what is known about images (cache file,
+ * scans on the spot from the local daemon), the decision handler, the AuthZ
+ * socket dockerd talks to, the running-container guard and the decision log.
+ */
+import path from 'node:path';
+import type { Decision } from '../../domain/decision.js';
+import type { Subject } from '../../domain/subject.js';
+import { gateTarget } from '../../policy/gate-target.js';
+import type { PolicySet } from '../../policy/index.js';
+import { startAuthzServer, type AuthzServer } from '../docker-authz/authz-server.js';
+import { startConsoleLink, type ConsoleLink } from './console-link.js';
+import { startContainerGuard, type ContainerGuard } from './container-guard.js';
+import { openDecisionLog, type LoggedDecision } from './decision-log.js';
+import { createDefender } from './defender.js';
+import type { DefenderConfig } from './defender-config.js';
+import { createEngineApi } from './engine-api.js';
+import { createImageVerdicts, type ImageToJudge } from './image-verdicts.js';
+import { watchPolicyFile } from './policy-file-watch.js';
+import { readVerdictCache, verdictCacheWriter } from './verdict-cache-file.js';
+
+export interface RunningDefender {
+  readonly socketPath: string;
+  policy(): PolicySet;
+  /** Re-reads the policy file and re-judges running containers now (tests, SIGHUP). */
+  reload(): Promise<void>;
+  readonly guard: ContainerGuard;
+  close(): Promise<void>;
+}
+
+export async function runDefender(config: DefenderConfig, log: (line: string) => void): Promise<RunningDefender> {
+  const cache = await readVerdictCache(config.cacheFile, log);
+  let link: ConsoleLink | undefined;
+  const decisions = openDecisionLog(config.logFile, (d: LoggedDecision) => link?.report(d));
+  const engine = createEngineApi(config.dockerHost);
+
+  // Filled once the socket listens; callbacks before that have nothing to re-judge.
+  const late: { guard?: ContainerGuard; writer?: { schedule(): void } } = {};
+  let current: () => PolicySet;
+  let reloadPolicy: () => Promise<void> = async () => {};
+  let stopPolicy: () => void = () => {};
+  const onPolicyChange = (): void => void late.guard?.recheck();
+
+  if (config.console) {
+    link = await startConsoleLink({ config, console: config.console, cached: cache.policy, log, onPolicyChange, onVerdictChange: (digest, decision) => {
+      if (decision) verdicts.setConsoleDecision(digest, decision);
+      else verdicts.forgetConsoleDecision(digest);
+      void late.guard?.recheck();
+    }, onCachedPolicy: () => late.writer?.schedule(), containers: () => late.guard?.containers() ?? [] });
+    current = link.policy;
+  } else {
+    if (!config.policyPath) throw new Error('a policy file is needed without a console (--policy FILE)');
+    const watch = await watchPolicyFile(config.policyPath, { log, onChange: onPolicyChange });
+    current = watch.current;
+    reloadPolicy = watch.check;
+    stopPolicy = watch.stop;
+  }
+
+  const scan = async (image: ImageToJudge): Promise<Subject> => {
+    const result = await gateTarget({ kind: 'docker', value: image.id }, { policy: current(), dockerHost: config.dockerHost, ...(config.db ? { db: config.db } : {}) });
+    if (result.scan.database?.status === 'missing') throw new Error(result.scan.database.message ?? 'no advisory database: run "bulkhead db update" or give --db');
+    log(`scanned ${image.reference} (${image.id.slice(0, 19)}): ${result.subject.packages.length} packages, ${result.scan.findings.length} findings, verdict ${result.decision.verdict}`);
+    return result.subject;
+  };
+
+  const verdicts = createImageVerdicts({
+    scan,
+    budgetMs: config.scanBudgetMs,
+    log,
+    onScanned: () => {
+      late.writer?.schedule();
+      void late.guard?.recheck();
+    },
+    ...(link ? { consoleDecision: link.imageDecision } : {}),
+  });
+  for (const [id, subject] of cache.images) verdicts.remember(id, subject);
+  const writer = verdictCacheWriter(config.cacheFile, () => {
+    const policy = link?.cachedPolicy();
+    return { images: verdicts.subjects(), ...(policy ? { policy } : {}) };
+  }, log);
+  late.writer = writer;
+
+  const handler = createDefender({ config, policy: () => current(), engine, verdicts, record: (d) => decisions.write(d), log });
+  let server: AuthzServer | undefined;
+  try {
+    server = await startAuthzServer({ socketPath: path.join(config.socketDir, `${config.pluginName}.sock`), handler, decisionTimeoutMs: Math.max(config.scanBudgetMs + 5000, 10_000) });
+  } catch (error) {
+    stopPolicy();
+    await link?.close();
+    await decisions.close();
+    throw error;
+  }
+
+  const judge = async (imageId: string, imageRef: string): Promise<Decision | undefined> => {
+    const own = handler.judgeImage(imageId);
+    if (own) return own;
+    const k = await verdicts.knowledge({ id: imageId, reference: imageRef, manifestDigests: [] });
+    if (k.kind === 'console') return k.decision;
+    return handler.judgeImage(imageId);
+  };
+  // The guard's own Docker calls pass through the plugin: it starts after the socket listens.
+  const guard = await startContainerGuard({ config, engine, judge, record: (d) => decisions.write(d), log });
+  late.guard = guard;
+
+  return {
+    socketPath: server.socketPath,
+    policy: () => current(),
+    async reload() {
+      await reloadPolicy();
+      await late.guard?.recheck();
+    },
+    guard,
+    async close() {
+      guard.stop();
+      stopPolicy();
+      await link?.close();
+      await server?.close();
+      await writer.flush();
+      await decisions.close();
+    },
+  };
+}
