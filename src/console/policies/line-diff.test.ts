@@ -58,4 +58,15 @@ describe('unifiedDiff', () => {
       else expect(patched(before, diff)).toBe(after);
     }
   });
+
+  it('diffs a large policy with scattered edits quickly and correctly', () => {
+    const a = Array.from({ length: 20_000 }, (_, i) => `  - rule ${i}`);
+    const b = a.map((l, i) => (i % 400 === 7 ? `${l} changed` : l));
+    const before = `${a.join('\n')}\n`;
+    const after = `${b.join('\n')}\n`;
+    const started = Date.now();
+    const diff = unifiedDiff(before, after, { from: 'v1', to: 'v2' });
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(patched(before, diff)).toBe(after);
+  });
 });

@@ -7,7 +7,8 @@
 
 export type DiffLine = { readonly op: ' ' | '-' | '+'; readonly text: string };
 
-const MAX_EDITS = 20_000;
+/** Edit distance explored: the trace kept for backtracking grows with its square (2,000² ints = 16 MB). */
+const MAX_EDITS = 2000;
 
 function splitLines(text: string): string[] {
   if (text === '') return [];
@@ -18,6 +19,16 @@ function splitLines(text: string): string[] {
 
 /** The edit script from a to b: every line of both, marked kept, removed or added. */
 export function diffLines(a: readonly string[], b: readonly string[]): DiffLine[] {
+  // Common head and tail first: most policy edits touch a few lines in the middle.
+  let head = 0;
+  while (head < a.length && head < b.length && a[head] === b[head]) head++;
+  let tail = 0;
+  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  const keep = (lines: readonly string[]): DiffLine[] => lines.map((text) => ({ op: ' ', text }));
+  return [...keep(a.slice(0, head)), ...myers(a.slice(head, a.length - tail), b.slice(head, b.length - tail)), ...keep(a.slice(a.length - tail))];
+}
+
+function myers(a: readonly string[], b: readonly string[]): DiffLine[] {
   const n = a.length;
   const m = b.length;
   const max = Math.min(n + m, MAX_EDITS);
@@ -26,7 +37,8 @@ export function diffLines(a: readonly string[], b: readonly string[]): DiffLine[
   const trace: Int32Array[] = [];
   let found = -1;
   for (let d = 0; d <= max && found < 0; d++) {
-    trace.push(v.slice());
+    // Only diagonals -d..d can be read when backtracking from step d.
+    trace.push(v.slice(offset - d - 1, offset + d + 2));
     for (let k = -d; k <= d; k += 2) {
       let x = k === -d || (k !== d && (v[offset + k - 1] as number) < (v[offset + k + 1] as number)) ? (v[offset + k + 1] as number) : (v[offset + k - 1] as number) + 1;
       let y = x - k;
@@ -50,10 +62,12 @@ export function diffLines(a: readonly string[], b: readonly string[]): DiffLine[
   let y = m;
   for (let d = found; d > 0; d--) {
     const vd = trace[d] as Int32Array;
+    // trace[d] starts at diagonal -d-1.
+    const at = (diagonal: number): number => vd[diagonal + d + 1] as number;
     const k = x - y;
-    const down = k === -d || (k !== d && (vd[offset + k - 1] as number) < (vd[offset + k + 1] as number));
+    const down = k === -d || (k !== d && at(k - 1) < at(k + 1));
     const prevK = down ? k + 1 : k - 1;
-    const prevX = vd[offset + prevK] as number;
+    const prevX = at(prevK);
     const prevY = prevX - prevK;
     while (x > prevX && y > prevY) {
       out.push({ op: ' ', text: a[--x] as string });
