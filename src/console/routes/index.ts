@@ -2,5 +2,16 @@
  * Every console route, by area. An area adds its file here.
  */
 import type { ConsoleRoute } from '../route.js';
+import { authRoutes } from './auth.js';
+import { collectionRoutes } from './collections.js';
+import { healthRoutes } from './health.js';
+import { tokenRoutes } from './tokens.js';
+import { userRoutes } from './users.js';
 
-export const ROUTES: readonly ConsoleRoute[] = [];
+export const ROUTES: readonly ConsoleRoute[] = [
+  ...healthRoutes,
+  ...authRoutes,
+  ...userRoutes,
+  ...tokenRoutes,
+  ...collectionRoutes,
+];

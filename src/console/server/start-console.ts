@@ -1,0 +1,62 @@
+/**
+ * Runs a console: configuration → store and services → TLS → listening
+ * server, plus the first admin from the environment on a fresh store.
+ * close() is the graceful shutdown: stop accepting, let in-flight requests
+ * finish, stop the job workers and alert delivery, close the store.
+ */
+import type { FastifyInstance } from 'fastify';
+import { firstAdminFromEnv } from '../auth/first-admin.js';
+import type { ConsoleConfig } from '../config.js';
+import type { ConsoleContext } from '../context.js';
+import { buildConsoleApp } from './build-console-app.js';
+import { buildContext, type BuildContextOptions } from './build-context.js';
+import { tlsMaterial } from './tls-material.js';
+
+export interface RunningConsole {
+  readonly url: string;
+  readonly ctx: ConsoleContext;
+  readonly app: FastifyInstance;
+  /** The certificate file served, when TLS is on. */
+  readonly certFile?: string;
+  close(): Promise<void>;
+}
+
+export interface StartConsoleOptions extends BuildContextOptions {
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export async function startConsole(config: ConsoleConfig, options: StartConsoleOptions = {}): Promise<RunningConsole> {
+  // Refuse an unsafe listener before touching the store.
+  const tls = await tlsMaterial(config);
+  const services = await buildContext(config, options);
+  const { ctx } = services;
+  try {
+    const admin = await firstAdminFromEnv(ctx, options.env ?? process.env);
+    if (admin) ctx.log.info({ user: admin.name }, 'created the first admin from BULKHEAD_ADMIN_USER');
+    const app = await buildConsoleApp(ctx, tls ? { https: { cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' } } : {});
+    await app.listen({ host: config.listen.host, port: config.listen.port });
+    await services.start();
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.listen.port;
+    const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
+    const url = `${tls ? 'https' : 'http'}://${host}:${port}`;
+    ctx.log.info({ url, store: ctx.store.location, dialect: ctx.store.dialect, tls: config.tls.mode }, 'console listening');
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      ctx,
+      app,
+      ...(tls ? { certFile: tls.certFile } : {}),
+      close() {
+        closing ??= (async () => {
+          await app.close();
+          await services.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await services.close();
+    throw error;
+  }
+}
