@@ -32,11 +32,13 @@ export function createPgBossJobQueue(store: Store, options: JobQueueOptions): Jo
     },
     schema: PG_BOSS_SCHEMA,
     migrate: true,
-    supervise: true,
+    // No timers of pg-boss's own: a process that only enqueues (an API replica) must not keep
+    // running maintenance after the console closes its store. Working queues maintain from their loop.
+    supervise: false,
     schedule: false,
-    // Expiry of dead workers' jobs is checked at least twice per lease.
-    maintenanceIntervalSeconds: Math.max(1, Math.min(60, Math.floor(o.leaseSeconds / 2))),
   });
+  // Expiry of dead workers' jobs is checked at least twice per lease.
+  const maintenanceMs = Math.max(1, Math.min(60, Math.floor(o.leaseSeconds / 2))) * 1000;
   boss.on('error', (error: Error) => o.log.error({ error: errorText(error) }, 'pg-boss'));
 
   const handlers = new Map<string, JobHandler>();
@@ -49,6 +51,7 @@ export function createPgBossJobQueue(store: Store, options: JobQueueOptions): Jo
   let pumpAgain = false;
   let nextKind = 0;
   let lastReconcile = 0;
+  let lastMaintenance = 0;
 
   const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -67,10 +70,18 @@ export function createPgBossJobQueue(store: Store, options: JobQueueOptions): Jo
     return ready;
   }
 
-  /** Brings the mirror in line with pg-boss for jobs whose lease has passed (their worker died). */
-  async function reconcile(): Promise<void> {
+  /**
+   * pg-boss's maintenance (expire active jobs past their lease, archive, drop; each under an
+   * advisory lock, so workers may run it at once), then the mirror brought in line with
+   * pg-boss for jobs whose lease has passed (their worker died).
+   */
+  async function maintain(): Promise<void> {
     const now = Date.now();
-    if (now - lastReconcile < Math.min(o.leaseSeconds * 500, 60_000)) return;
+    if (now - lastMaintenance >= maintenanceMs) {
+      lastMaintenance = now;
+      await boss.maintain();
+    }
+    if (now - lastReconcile < maintenanceMs) return;
     lastReconcile = now;
     const stale = await db.selectFrom('jobs').select(['id', 'kind', 'attempts'])
       .where('state', '=', 'running').where('locked_until', '<=', iso(now)).limit(100).execute();
@@ -163,7 +174,7 @@ export function createPgBossJobQueue(store: Store, options: JobQueueOptions): Jo
     }
     pumping = true;
     try {
-      await reconcile();
+      await maintain();
       do {
         pumpAgain = false;
         const kinds = [...handlers.keys()];
