@@ -67,5 +67,15 @@ export interface Cataloger {
   selects(path: string): boolean;
   /** Optional: paths decided by their first bytes instead (see Sniffer). */
   readonly sniff?: Sniffer;
+  /**
+   * Optional: shrinks a selected file's content as soon as it has been read
+   * from its layer, keeping only what catalog() will look at (a jar's
+   * pom.properties and manifest, not its classes), so a few hundred archives
+   * are not all held in memory until cataloging. catalog() must give the same
+   * result on the reduced content as on the original; return the content
+   * unchanged whenever that is in doubt (a damaged archive, a limit reached).
+   * Applied only when no other cataloger or caller wants the same file.
+   */
+  reduce?(path: string, content: Buffer): Buffer;
   catalog(ctx: CatalogContext): Promise<CatalogResult>;
 }

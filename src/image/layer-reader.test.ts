@@ -69,6 +69,20 @@ describe('readLayer', () => {
     });
   }
 
+  it('keeps the reduced content of a selected file, counts only that, and lets inspectors see the original', async () => {
+    const inspected: string[] = [];
+    const opts = {
+      ...options(['/big.txt', '/etc/os-release']),
+      reduce: (p: string, content: Buffer) => (p === '/big.txt' ? content.subarray(0, 10) : content),
+      inspect: () => (content: Buffer) => inspected.push(`${content.length}`),
+    };
+    const record = await readLayer(blob(plain, 'none'), opts);
+    expect(record.contents.get('/big.txt')?.toString()).toBe('x'.repeat(10));
+    expect(record.contents.get('/etc/os-release')?.toString()).toBe('ID=debian\n');
+    expect(opts.budget.used).toBe(10 + 'ID=debian\n'.length);
+    expect(inspected).toContain('5000');
+  });
+
   it('gives a hard link its target content when the target was kept', async () => {
     const opts = options(['/usr/bin/perl5.36', '/usr/bin/perl']);
     const record = await readLayer(blob(plain, 'none'), opts);

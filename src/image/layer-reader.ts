@@ -52,6 +52,8 @@ export interface LayerReadOptions {
   onBytes?(n: number): void;
   /** Transient content inspection (see InspectHook). */
   inspect?: InspectHook;
+  /** Shrinks a selected file's content before it is kept (Cataloger.reduce); inspectors see the original. */
+  reduce?(path: string, content: Buffer): Buffer;
 }
 
 /**
@@ -275,8 +277,9 @@ export async function readLayer(blob: LayerBlob, options: LayerReadOptions): Pro
         warn(`buffered content would exceed maxBufferedBytes (${limits.maxBufferedBytes}); content not read`, entry.path);
         if (inspector) inspectWith(inspector, await member.body(entry.size), entry.path);
       } else {
-        const content = await member.body(entry.size);
-        if (inspector) inspectWith(inspector, content, entry.path);
+        const body = await member.body(entry.size);
+        if (inspector) inspectWith(inspector, body, entry.path);
+        const content = options.reduce ? options.reduce(entry.path, body) : body;
         budget.used += content.length;
         // A later member with the same path replaces an earlier one; give its budget back.
         const previous = contents.get(entry.path);

@@ -29,6 +29,8 @@ export interface ReadImageOptions {
    * InspectHook of layer-reader.ts. Sees every layer's files, deleted ones too.
    */
   inspect?(entry: FileEntry, layer: InspectedLayer): ((content: Buffer) => void) | undefined;
+  /** Shrinks selected files' content as it is read (see LayerReadOptions.reduce). */
+  reduce?(path: string, content: Buffer): Buffer;
 }
 
 export interface ReadImageResult {
@@ -90,7 +92,7 @@ export async function readImage(source: ImageSource, options: ReadImageOptions):
       applied.push(next);
     }
   };
-  const read = (blob: LayerBlob): Promise<LayerRecord> => readLayer(blob, { selects: options.selects, sniff: options.sniff, inspect: options.inspect, limits, budget, warn, onBytes });
+  const read = (blob: LayerBlob): Promise<LayerRecord> => readLayer(blob, { selects: options.selects, sniff: options.sniff, inspect: options.inspect, reduce: options.reduce, limits, budget, warn, onBytes });
 
   if (source.randomAccess) {
     const blobs: LayerBlob[] = [];

@@ -71,6 +71,14 @@ export async function inventory(target: string | Target, options: InventoryOptio
 
   const selects = (p: string): boolean => distroSelects(p) || catalogers.some((c) => c.selects(p)) || options.extraSelects?.(p) === true;
   const sniffers = catalogers.flatMap((c) => (c.sniff ? [c.sniff] : []));
+  // A file's content is reduced only for its one reader: nobody else selects or sniffs it.
+  const reducers = catalogers.filter((c) => c.reduce !== undefined);
+  const reduce = (p: string, content: Buffer): Buffer => {
+    const owner = reducers.find((c) => c.selects(p));
+    if (!owner?.reduce || distroSelects(p) || options.extraSelects?.(p) === true) return content;
+    if (catalogers.some((c) => c !== owner && (c.selects(p) || c.sniff?.selects(p) === true))) return content;
+    return owner.reduce(p, content);
+  };
   const sniff = (p: string): ((head: Buffer) => boolean) | undefined => {
     const interested = sniffers.filter((s) => s.selects(p));
     return interested.length === 0 ? undefined : (head) => interested.some((s) => s.keep(head, p));
@@ -95,6 +103,7 @@ export async function inventory(target: string | Target, options: InventoryOptio
         readImage(source, {
           selects,
           sniff,
+          ...(reducers.length > 0 ? { reduce } : {}),
           ...(options.inspect ? { inspect: options.inspect } : {}),
           limits,
           onProgress: (p) => options.onProgress?.({ stage: 'layers', ...p }),

@@ -1,7 +1,8 @@
 /**
- * A minimal ZIP writer for tests: it builds the archives real tools rarely
- * produce on demand — zip64 records, lying size fields, bombs, deep nesting,
- * prepended launcher scripts — so the reader's bounds can be exercised.
+ * A minimal ZIP writer. The Java cataloger writes the reduced copies of jars
+ * with it (reduce-java-archive.ts); tests build the archives real tools
+ * rarely produce on demand — zip64 records, lying size fields, bombs, deep
+ * nesting, prepended launcher scripts — so the reader's bounds can be exercised.
  */
 import { deflateRawSync } from 'node:zlib';
 

@@ -14,8 +14,12 @@ import { parseJavaProperties } from './parse-java-properties.js';
 import { parseManifestMainSection } from './parse-manifest.js';
 
 const POM_PROPERTIES = /^META-INF\/maven\/[^/]+\/[^/]+\/pom\.properties$/;
-const MAX_POM_PROPERTIES_BYTES = 64 * 1024;
-const MAX_MANIFEST_BYTES = 1024 * 1024;
+
+/** Largest pom.properties and manifest read; larger ones are warned about and skipped. */
+export const ARCHIVE_LIMITS = { pomPropertiesBytes: 64 * 1024, manifestBytes: 1024 * 1024 } as const;
+
+export const isPomProperties = (name: string): boolean => POM_PROPERTIES.test(name);
+export const isManifest = (name: string): boolean => name.toUpperCase() === 'META-INF/MANIFEST.MF';
 
 export interface ArchiveIdentity {
   readonly packages: readonly PackageDraft[];
@@ -52,8 +56,8 @@ export function identifyArchive(
 
   const poms: PackageDraft[] = [];
   for (const entry of archive.entries) {
-    if (!POM_PROPERTIES.test(entry.name)) continue;
-    const text = readText(archive, entry, MAX_POM_PROPERTIES_BYTES, warn);
+    if (!isPomProperties(entry.name)) continue;
+    const text = readText(archive, entry, ARCHIVE_LIMITS.pomPropertiesBytes, warn);
     if (text === undefined) continue;
     const props = parseJavaProperties(text);
     const gav = { groupId: props.get('groupId') ?? '', artifactId: props.get('artifactId') ?? '', version: props.get('version') ?? '' };
@@ -70,8 +74,8 @@ export function identifyArchive(
     return { packages: poms, mainKey: own?.key };
   }
 
-  const manifestEntry = archive.entries.find((e) => e.name.toUpperCase() === 'META-INF/MANIFEST.MF');
-  const manifestText = manifestEntry ? readText(archive, manifestEntry, MAX_MANIFEST_BYTES, warn) : undefined;
+  const manifestEntry = archive.entries.find((e) => isManifest(e.name));
+  const manifestText = manifestEntry ? readText(archive, manifestEntry, ARCHIVE_LIMITS.manifestBytes, warn) : undefined;
   if (manifestText !== undefined) {
     const m = parseManifestMainSection(manifestText);
     const version = m.get('implementation-version') || m.get('bundle-version') || m.get('specification-version');

@@ -14,6 +14,7 @@ import { createZipBudget } from '../../zip/zip-archive.js';
 import { locationOf } from '../lang-shared/location-of.js';
 import { JAVA_ARCHIVE_EXTENSION } from './archive-file-name.js';
 import { identifyArchive } from './identify-archive.js';
+import { reduceJavaArchive } from './reduce-java-archive.js';
 
 const NAME = 'lang/java-archive';
 const MAX_ARCHIVE_BYTES = 512 * 1024 * 1024;
@@ -27,6 +28,7 @@ export const javaArchiveCataloger: Cataloger = {
   ecosystems: ['maven'],
   reads: ['**/*.{jar,war,ear,par,sar,jpi,hpi} (pom.properties, MANIFEST.MF, nested archives)'],
   selects: (path) => JAVA_ARCHIVE_EXTENSION.test(path),
+  reduce: (_path, content) => reduceJavaArchive(content, MAX_DEPTH, BUDGET_BYTES),
   async catalog(ctx: CatalogContext): Promise<CatalogResult> {
     const packages: PackageDraft[] = [];
     const relationships: RelationshipDraft[] = [];
