@@ -4,14 +4,15 @@
  * the console has no user at all — the variables cannot be used later to
  * plant a second admin or reset a password.
  */
+import { BadInputError } from '../../domain/errors.js';
 import type { ConsoleContext } from '../context.js';
 import { createUser, countUsers, passwordSchema, userNameSchema, type UserView } from './users.js';
 
 export async function createFirstAdmin(ctx: ConsoleContext, name: string, password: string): Promise<UserView | undefined> {
   const validName = userNameSchema.safeParse(name);
-  if (!validName.success) throw new Error(`admin name: ${validName.error.issues[0]?.message ?? 'invalid'}`);
+  if (!validName.success) throw new BadInputError(`admin name: ${validName.error.issues[0]?.message ?? 'invalid'}`);
   const validPassword = passwordSchema.safeParse(password);
-  if (!validPassword.success) throw new Error(`admin password: ${validPassword.error.issues[0]?.message ?? 'invalid'}`);
+  if (!validPassword.success) throw new BadInputError(`admin password: ${validPassword.error.issues[0]?.message ?? 'invalid'}`);
   if ((await countUsers(ctx.store)) > 0) return undefined;
   const user = await createUser(ctx.store, { name, password, role: 'admin' }, ctx.now());
   await ctx.audit.append({ actor: 'system', action: 'user.create', target: `user:${name}`, detail: { role: 'admin', reason: 'first admin' } });

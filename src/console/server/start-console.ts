@@ -5,7 +5,7 @@
  * finish, stop the job workers and alert delivery, close the store.
  */
 import type { FastifyInstance } from 'fastify';
-import { firstAdminFromEnv } from '../auth/first-admin.js';
+import { createFirstAdmin, firstAdminFromEnv } from '../auth/first-admin.js';
 import type { ConsoleConfig } from '../config.js';
 import type { ConsoleContext } from '../context.js';
 import { buildConsoleApp } from './build-console-app.js';
@@ -22,7 +22,10 @@ export interface RunningConsole {
 }
 
 export interface StartConsoleOptions extends BuildContextOptions {
+  /** Where BULKHEAD_ADMIN_USER / BULKHEAD_ADMIN_PASSWORD are read (default process.env). */
   readonly env?: NodeJS.ProcessEnv;
+  /** `serve --init-admin`: the first admin to create before listening (ignored, with a warning, when users exist). */
+  readonly initAdmin?: { readonly name: string; readonly password: string };
 }
 
 export async function startConsole(config: ConsoleConfig, options: StartConsoleOptions = {}): Promise<RunningConsole> {
@@ -31,6 +34,11 @@ export async function startConsole(config: ConsoleConfig, options: StartConsoleO
   const services = await buildContext(config, options);
   const { ctx } = services;
   try {
+    if (options.initAdmin) {
+      const created = await createFirstAdmin(ctx, options.initAdmin.name, options.initAdmin.password);
+      if (created) ctx.log.info({ user: created.name }, 'created the first admin (--init-admin)');
+      else ctx.log.warn('--init-admin ignored: the console has users already');
+    }
     const admin = await firstAdminFromEnv(ctx, options.env ?? process.env);
     if (admin) ctx.log.info({ user: admin.name }, 'created the first admin from BULKHEAD_ADMIN_USER');
     const app = await buildConsoleApp(ctx, tls ? { https: { cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' } } : {});
