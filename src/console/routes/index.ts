@@ -7,6 +7,8 @@ import { collectionRoutes } from './collections.js';
 import { healthRoutes } from './health.js';
 import { tokenRoutes } from './tokens.js';
 import { userRoutes } from './users.js';
+import { policyRoutes } from './policies.js';
+import { exceptionRoutes } from './exceptions.js';
 
 export const ROUTES: readonly ConsoleRoute[] = [
   ...healthRoutes,
@@ -14,4 +16,6 @@ export const ROUTES: readonly ConsoleRoute[] = [
   ...userRoutes,
   ...tokenRoutes,
   ...collectionRoutes,
+  ...policyRoutes,
+  ...exceptionRoutes,
 ];
