@@ -5,6 +5,7 @@ import type { ConsoleRoute } from '../route.js';
 import { authRoutes } from './auth.js';
 import { collectionRoutes } from './collections.js';
 import { healthRoutes } from './health.js';
+import { jobRoutes } from './jobs.js';
 import { tokenRoutes } from './tokens.js';
 import { userRoutes } from './users.js';
 import { policyRoutes } from './policies.js';
@@ -16,6 +17,7 @@ export const ROUTES: readonly ConsoleRoute[] = [
   ...userRoutes,
   ...tokenRoutes,
   ...collectionRoutes,
+  ...jobRoutes,
   ...policyRoutes,
   ...exceptionRoutes,
 ];
