@@ -2,6 +2,7 @@
  * Every console route, by area. An area adds its file here.
  */
 import type { ConsoleRoute } from '../route.js';
+import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
 import { collectionRoutes } from './collections.js';
 import { healthRoutes } from './health.js';
@@ -20,4 +21,5 @@ export const ROUTES: readonly ConsoleRoute[] = [
   ...jobRoutes,
   ...policyRoutes,
   ...exceptionRoutes,
+  ...auditRoutes,
 ];
