@@ -194,6 +194,12 @@ export interface RegistryTable {
   environment: string | null;
   last_scan_at: Timestamp | null;
   created_at: Timestamp;
+  /** sha256 hex of the secret the registry's notification endpoint sends as `Authorization: Bearer …` (003). */
+  notification_secret_hash: string | null;
+  /** When the next scheduled sync is due; null = not scheduled (interval 0). Claimed by one replica (003). */
+  next_sync_at: Timestamp | null;
+  /** JSON { at, repositories, tags, enqueued, error? } of the last sync (003). */
+  last_sync: JsonText | null;
 }
 
 export interface JobTable {
