@@ -1,0 +1,166 @@
+/**
+ * Works through the pending re-evaluation runs, oldest first: claims a run
+ * (compare-and-set on its state row, with a lease), re-decides the images of
+ * each chunk with the inventory's assessImage (re-match against the current
+ * advisory data, evaluate the active policy, diff and store findings, record
+ * image_changes with the cause, publish events), then advances the run and
+ * deletes the chunk in one transaction. A process killed mid-chunk leaves
+ * the chunk in place; whoever resumes redoes it, and images already re-decided
+ * come out unchanged.
+ */
+import type { ConsoleContext } from '../context.js';
+import { assessImage, type ChangeCause } from '../inventory/image-assessment.js';
+import { consoleAdvisoryIndex } from '../inventory/console-advisory-index.js';
+import { activePolicy } from '../policies/active-policy.js';
+import {
+  chunkKey,
+  compareAndSetRun,
+  finishRun,
+  LEASE_MS,
+  ownerGone,
+  pendingRuns,
+  PROCESS_OWNER,
+  readChunk,
+  type ReevaluationRun,
+  type RunSummary,
+  type StoredRun,
+  type WorkItem,
+} from './reevaluation-run.js';
+
+export interface ProcessOptions {
+  /** Stop after this many chunks (tests). */
+  readonly maxChunks?: number;
+  /** Images re-decided at once within a chunk; default 1 on SQLite (one connection), 4 on PostgreSQL. */
+  readonly concurrency?: number;
+}
+
+export interface ProcessResult {
+  readonly finished: readonly RunSummary[];
+  /** Chunks this call completed. */
+  readonly chunks: number;
+  /** Runs left (owned by another live worker, or stopped by maxChunks). */
+  readonly pending: number;
+}
+
+interface ChunkOutcome {
+  images: number;
+  newFindings: number;
+  resolvedFindings: number;
+  verdicts: number;
+  failed: number;
+}
+
+async function decideChunk(ctx: ConsoleContext, run: ReevaluationRun, items: readonly WorkItem[], concurrency: number): Promise<ChunkOutcome> {
+  const advisories = consoleAdvisoryIndex(ctx.config.advisoryDatabase);
+  const active = await activePolicy(ctx);
+  const policyVersion = `${active.name}@${active.version}`;
+  const outcome: ChunkOutcome = { images: 0, newFindings: 0, resolvedFindings: 0, verdicts: 0, failed: 0 };
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const [digest, ids] = items[next++] as WorkItem;
+      const cause: ChangeCause = {
+        reason: run.reason,
+        ...(run.reason === 'advisory-update' && ids.length > 0 ? { advisories: ids } : {}),
+        ...(advisories.index ? { snapshot: advisories.index.snapshot } : {}),
+        policyVersion,
+      };
+      try {
+        const result = await assessImage(ctx, digest, { advisoryIndex: advisories.index, policy: active.policy, cause });
+        if (!result) continue; // deleted since it was planned
+        if (result.newFindings.length || result.resolvedFindings.length || result.verdictChanged) outcome.images++;
+        outcome.newFindings += result.newFindings.length;
+        outcome.resolvedFindings += result.resolvedFindings.length;
+        if (result.verdictChanged) outcome.verdicts++;
+      } catch (error) {
+        // One unreadable stored document must not hold up every other image.
+        outcome.failed++;
+        ctx.log.error({ err: error, digest, run: run.id }, 're-evaluation of one image failed');
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+  return outcome;
+}
+
+/** Claims the run for this process unless a live owner holds it. */
+async function claim(ctx: ConsoleContext, stored: StoredRun): Promise<StoredRun | undefined> {
+  const now = ctx.now();
+  if (stored.run.owner !== PROCESS_OWNER && !ownerGone(stored.run, now)) return undefined;
+  return compareAndSetRun(ctx.store.db, stored.text, {
+    ...stored.run,
+    owner: PROCESS_OWNER,
+    leaseUntil: new Date(now.getTime() + LEASE_MS).toISOString(),
+    startedAt: stored.run.startedAt ?? now.toISOString(),
+  }, now);
+}
+
+/** Marks images not touched by an advisory run as matched against its snapshot: their findings are the same under it. */
+async function advanceUntouched(ctx: ConsoleContext, run: ReevaluationRun): Promise<void> {
+  if (run.reason !== 'advisory-update' || run.scope !== 'changes' || !run.fromSnapshot || !run.snapshot) return;
+  await ctx.store.db.updateTable('images').set({ advisory_snapshot: run.snapshot }).where('advisory_snapshot', '=', run.fromSnapshot).execute();
+}
+
+export async function processReevaluations(ctx: ConsoleContext, options: ProcessOptions = {}): Promise<ProcessResult> {
+  const concurrency = options.concurrency ?? (ctx.store.dialect === 'postgres' ? 4 : 1);
+  const finished: RunSummary[] = [];
+  let chunks = 0;
+  const skipped = new Set<string>();
+  for (;;) {
+    if (options.maxChunks !== undefined && chunks >= options.maxChunks) break;
+    const candidate = (await pendingRuns(ctx.store.db)).find((r) => !skipped.has(r.run.id));
+    if (!candidate) break;
+    let stored = await claim(ctx, candidate);
+    if (!stored) {
+      skipped.add(candidate.run.id);
+      continue;
+    }
+    while (stored && stored.run.nextChunk < stored.run.chunks) {
+      if (options.maxChunks !== undefined && chunks >= options.maxChunks) break;
+      const { run } = stored;
+      const items = (await readChunk(ctx.store.db, run.id, run.nextChunk)) ?? [];
+      const outcome = await decideChunk(ctx, run, items, concurrency);
+      const now = ctx.now();
+      const advanced: ReevaluationRun = {
+        ...run,
+        nextChunk: run.nextChunk + 1,
+        done: run.done + items.length,
+        changed: {
+          images: run.changed.images + outcome.images,
+          newFindings: run.changed.newFindings + outcome.newFindings,
+          resolvedFindings: run.changed.resolvedFindings + outcome.resolvedFindings,
+          verdicts: run.changed.verdicts + outcome.verdicts,
+          failed: run.changed.failed + outcome.failed,
+        },
+        leaseUntil: new Date(now.getTime() + LEASE_MS).toISOString(),
+      };
+      const expected = stored.text;
+      stored = await ctx.store.db.transaction().execute(async (trx) => {
+        const next = await compareAndSetRun(trx, expected, advanced, now);
+        if (next) await trx.deleteFrom('state').where('key', '=', chunkKey(run.id, run.nextChunk)).execute();
+        return next;
+      });
+      if (!stored) ctx.log.warn({ run: run.id }, 'another worker took over this re-evaluation run');
+      chunks++;
+    }
+    if (!stored || stored.run.nextChunk < stored.run.chunks) {
+      if (stored) skipped.add(stored.run.id);
+      continue;
+    }
+    await advanceUntouched(ctx, stored.run);
+    const summary = await finishRun(ctx.store.db, stored, ctx.now());
+    if (!summary) continue;
+    finished.push(summary);
+    ctx.log.info({ run: summary.id, reason: summary.reason, images: summary.images, changed: summary.changed }, 're-evaluation finished');
+    await ctx.events.publish([
+      {
+        type: 'reevaluation.finished',
+        at: summary.finishedAt,
+        summary: `re-evaluated ${summary.images} image${summary.images === 1 ? '' : 's'} after ${summary.reason === 'advisory-update' ? 'an advisory update' : `a ${summary.reason.replace('-', ' ')}`}: ${summary.changed.images} changed, ${summary.changed.verdicts} verdict${summary.changed.verdicts === 1 ? '' : 's'} changed`,
+        detail: { ...summary },
+      },
+    ]);
+  }
+  const pending = (await pendingRuns(ctx.store.db)).length;
+  return { finished, chunks, pending };
+}
