@@ -11,6 +11,8 @@ import { tokenRoutes } from './tokens.js';
 import { userRoutes } from './users.js';
 import { policyRoutes } from './policies.js';
 import { exceptionRoutes } from './exceptions.js';
+import { scanRoutes } from './scans.js';
+import { imageRoutes } from './images.js';
 
 export const ROUTES: readonly ConsoleRoute[] = [
   ...healthRoutes,
@@ -22,4 +24,6 @@ export const ROUTES: readonly ConsoleRoute[] = [
   ...policyRoutes,
   ...exceptionRoutes,
   ...auditRoutes,
+  ...scanRoutes,
+  ...imageRoutes,
 ];
