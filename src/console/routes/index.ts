@@ -11,6 +11,8 @@ import { tokenRoutes } from './tokens.js';
 import { userRoutes } from './users.js';
 import { policyRoutes } from './policies.js';
 import { exceptionRoutes } from './exceptions.js';
+import { advisoryRoutes } from './advisories.js';
+import { vulnerabilityRoutes } from './vulnerabilities.js';
 import { scanRoutes } from './scans.js';
 import { imageRoutes } from './images.js';
 
@@ -24,6 +26,8 @@ export const ROUTES: readonly ConsoleRoute[] = [
   ...policyRoutes,
   ...exceptionRoutes,
   ...auditRoutes,
+  ...advisoryRoutes,
+  ...vulnerabilityRoutes,
   ...scanRoutes,
   ...imageRoutes,
 ];
