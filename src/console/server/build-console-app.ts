@@ -125,18 +125,18 @@ export async function buildConsoleApp(ctx: ConsoleContext, options: ConsoleAppOp
         if (r.access !== 'public' || request.headers.authorization !== undefined) {
           const who = await authenticate(ctx, { authorization: request.headers.authorization, cookies: request.cookies });
           if (!who && r.access !== 'public') {
-            throw new ProblemError(401, 'Unauthorized', 'log in or send "Authorization: Bearer <token>"', { wwwAuthenticate: 'Bearer' });
+            throw new ProblemError(401, 'Unauthorized', 'log in or send "Authorization: Bearer <token>"', { wwwAuthenticate: 'Bearer', code: 'unauthenticated' });
           }
           principal = who?.principal;
           if (who?.via === 'session' && MUTATING.has(r.method)) {
             const sent = request.headers['x-csrf-token'];
             if (typeof sent !== 'string' || !who.principal.csrfToken || !sameSecret(sent, who.principal.csrfToken)) {
-              throw new ProblemError(403, 'CSRF token missing or wrong', 'send the csrfToken from the login answer in the x-csrf-token header');
+              throw new ProblemError(403, 'CSRF token missing or wrong', 'send the csrfToken from the login answer in the x-csrf-token header', { code: 'csrf' });
             }
           }
         }
         if (!mayAccess(r.access, principal)) {
-          throw new ProblemError(403, 'Forbidden', `role ${principal?.role ?? 'anonymous'} may not ${r.method} ${r.url}`);
+          throw new ProblemError(403, 'Forbidden', `role ${principal?.role ?? 'anonymous'} may not ${r.method} ${r.url}`, { code: 'role-not-allowed' });
         }
         const params = parse(r.params, request.params, 'path');
         const query = parse(r.query, request.query, 'query');

@@ -1,0 +1,221 @@
+/**
+ * The access matrix: every route the console mounts (ROUTES) must have an
+ * entry in EXPECTED below — written from the roles' definitions in issue 6,
+ * not from the routes' declarations — and every role is tried on every
+ * route with a real API token over real HTTP, on both stores:
+ *   - a role the table allows must get past the access check (whatever the
+ *     handler then says about the probe's placeholder parameters or body);
+ *   - any other role gets 403 from the access check;
+ *   - no credentials get 401 (public routes excepted).
+ * Then no endpoint may show a developer images outside their collections.
+ *
+ * Roles: admin (everything), secops (policies, exceptions), auditor (reads
+ * everything, changes nothing), developer (reads findings of their
+ * collections), ci (uploads scans), defender (the enforcement points' endpoints).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROUTES } from '../../src/console/routes/index.js';
+import { ROLES, type Role } from '../../src/console/principal.js';
+import { startTestConsole, type TestConsole, type TestResponse } from '../support/console-fixture.js';
+import { demoAdvisoryDatabase, demoAssessment } from '../support/demo-assessment.js';
+import { STORE_DIALECTS } from '../support/store-fixtures.js';
+
+type Expected = 'public' | readonly Role[];
+
+const ALL: readonly Role[] = ROLES;
+const READERS: readonly Role[] = ['admin', 'secops', 'auditor'];
+const POLICY_WRITERS: readonly Role[] = ['admin', 'secops'];
+const IMAGE_READERS: readonly Role[] = ['admin', 'secops', 'auditor', 'developer'];
+const ADMIN: readonly Role[] = ['admin'];
+
+/** Who may call each endpoint. A route missing here fails the test: add it with the roles it should admit. */
+const EXPECTED: Readonly<Record<string, Expected>> = {
+  'GET /healthz': 'public',
+  'GET /readyz': 'public',
+  'POST /api/v1/auth/login': 'public',
+  // Everyone who can authenticate may see and end their own identity/session and manage their own tokens
+  // (the handlers narrow tokens routes further: non-admins see only their own, tokens cannot mint tokens).
+  'POST /api/v1/auth/logout': ALL,
+  'GET /api/v1/auth/me': ALL,
+  'POST /api/v1/auth/password': ALL,
+  'GET /api/v1/tokens': ALL,
+  'GET /api/v1/tokens/:id': ALL,
+  'POST /api/v1/tokens': ALL,
+  'DELETE /api/v1/tokens/:id': ALL,
+  'GET /api/v1/users': ADMIN,
+  'POST /api/v1/users': ADMIN,
+  'GET /api/v1/users/:id': ADMIN,
+  'PATCH /api/v1/users/:id': ADMIN,
+  'DELETE /api/v1/users/:id': ADMIN,
+  'GET /api/v1/collections': READERS,
+  'GET /api/v1/collections/:name': READERS,
+  'POST /api/v1/collections': ADMIN,
+  'PATCH /api/v1/collections/:name': ADMIN,
+  'DELETE /api/v1/collections/:name': ADMIN,
+  // Jobs: ci follows the scans it asked for.
+  'GET /api/v1/jobs': [...READERS, 'ci'],
+  'GET /api/v1/jobs/:id': [...READERS, 'ci'],
+  // The active policy is what every enforcement point and gate evaluates against: readable by all roles.
+  'GET /api/v1/policies/active': ALL,
+  'GET /api/v1/policies': READERS,
+  // A dry run changes nothing: auditors may run one.
+  'POST /api/v1/policies/dry-run': READERS,
+  'POST /api/v1/policies/rollback': POLICY_WRITERS,
+  'GET /api/v1/policies/:name/versions': READERS,
+  'POST /api/v1/policies/:name/versions': POLICY_WRITERS,
+  'GET /api/v1/policies/:name/versions/:version': READERS,
+  'POST /api/v1/policies/:name/versions/:version/activate': POLICY_WRITERS,
+  'GET /api/v1/policies/:name/diff': READERS,
+  'GET /api/v1/exceptions': READERS,
+  'GET /api/v1/exceptions/expiring': READERS,
+  'POST /api/v1/exceptions': POLICY_WRITERS,
+  'GET /api/v1/exceptions/:id': READERS,
+  'PUT /api/v1/exceptions/:id': POLICY_WRITERS,
+  'POST /api/v1/exceptions/:id/revoke': POLICY_WRITERS,
+  // The audit log is for admins and auditors only (secops changes policy; it does not audit itself).
+  'GET /api/v1/audit': ['admin', 'auditor'],
+  'GET /api/v1/audit/export': ['admin', 'auditor'],
+  'GET /api/v1/audit/verify': ['admin', 'auditor'],
+  // Scan intake: CI uploads, enforcement points upload what they scanned on hosts.
+  'POST /api/v1/scans': ['admin', 'ci', 'defender'],
+  'GET /api/v1/images': IMAGE_READERS,
+  'GET /api/v1/images/:digest': IMAGE_READERS,
+  'GET /api/v1/images/:digest/packages': IMAGE_READERS,
+  'GET /api/v1/images/:digest/findings': IMAGE_READERS,
+  'GET /api/v1/images/:digest/changes': IMAGE_READERS,
+  // Enforcement points ask for an image's verdict before letting it run.
+  'GET /api/v1/images/:digest/verdict': [...IMAGE_READERS, 'defender'],
+};
+
+const PLACEHOLDER: Readonly<Record<string, string>> = {
+  digest: `sha256:${'a'.repeat(64)}`,
+  version: '1',
+};
+
+/** The route's URL with placeholder parameters that name nothing stored. */
+function probeUrl(url: string): string {
+  return url.replace(/:([A-Za-z_]+)/g, (_m, name: string) => encodeURIComponent(PLACEHOLDER[name] ?? `matrix-probe-${name}`));
+}
+
+function key(r: { method: string; url: string }): string {
+  return `${r.method} ${r.url}`;
+}
+
+function deniedByRole(res: TestResponse): boolean {
+  return res.status === 403 && res.json?.code === 'role-not-allowed';
+}
+
+describe('the access table', () => {
+  it('has an entry for every route and no entry for a route that does not exist', () => {
+    const mounted = ROUTES.map(key);
+    const missing = mounted.filter((k) => !(k in EXPECTED));
+    expect(missing, `routes without an expected-access entry in test/console/access-matrix.test.ts`).toEqual([]);
+    const stale = Object.keys(EXPECTED).filter((k) => !mounted.includes(k));
+    expect(stale, 'entries for routes that are no longer mounted').toEqual([]);
+    expect(new Set(mounted).size, 'two routes with the same method and URL').toBe(mounted.length);
+  });
+});
+
+describe.each(STORE_DIALECTS)('access matrix on %s', (dialect) => {
+  let c: TestConsole;
+  beforeAll(async () => {
+    c = await startTestConsole({ dialect });
+  });
+  afterAll(async () => {
+    await c?.close();
+  });
+
+  it('answers every route × role as the table says', async () => {
+    const wrong: string[] = [];
+    for (const r of ROUTES) {
+      const expected = EXPECTED[key(r)];
+      if (expected === undefined) continue; // reported by the table test
+      const url = probeUrl(r.url);
+      const body = ['POST', 'PUT', 'PATCH'].includes(r.method) ? {} : undefined;
+
+      const anonymous = await c.request(r.method, url, { body });
+      if (expected === 'public') {
+        if (anonymous.json?.code === 'unauthenticated' || deniedByRole(anonymous)) wrong.push(`${key(r)} anonymous: ${anonymous.status} (public route refused)`);
+      } else if (anonymous.status !== 401 || anonymous.json?.code !== 'unauthenticated' || !anonymous.headers['www-authenticate']) {
+        wrong.push(`${key(r)} anonymous: ${anonymous.status}, expected 401`);
+      } else if (!anonymous.headers['content-type']?.startsWith('application/problem+json')) {
+        wrong.push(`${key(r)} anonymous: 401 without problem+json`);
+      }
+
+      for (const role of ROLES) {
+        const res = await c.request(r.method, url, { role, body });
+        const allowed = expected === 'public' || role === 'admin' || expected.includes(role);
+        if (res.status === 401) wrong.push(`${key(r)} ${role}: 401 with a valid token`);
+        else if (allowed && deniedByRole(res)) wrong.push(`${key(r)} ${role}: 403, expected allowed`);
+        else if (!allowed && !deniedByRole(res)) wrong.push(`${key(r)} ${role}: ${res.status}, expected 403`);
+        if (res.status >= 500) wrong.push(`${key(r)} ${role}: ${res.status} ${res.text.slice(0, 200)}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('denies with RFC 9457 problems that name the role, without stacks', async () => {
+    const res = await c.request('GET', '/api/v1/users', { role: 'developer' });
+    expect(res.status).toBe(403);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json).toMatchObject({ status: 403, title: 'Forbidden', code: 'role-not-allowed' });
+    expect(res.json.detail).toContain('developer');
+    expect(res.text).not.toMatch(/\.ts:\d+|\.js:\d+/);
+  });
+});
+
+describe.each(STORE_DIALECTS)('no leakage across collections on %s', (dialect) => {
+  let c: TestConsole;
+  const images = { a: `sha256:${'1'.repeat(64)}`, b: `sha256:${'2'.repeat(64)}` };
+  const repos = { a: 'registry.example.com/team-a/app', b: 'registry.example.com/team-b/secret-app' };
+
+  beforeAll(async () => {
+    c = await startTestConsole({ dialect, config: { scanUploadLimit: 8 * 1024 * 1024 } });
+    demoAdvisoryDatabase(c.config.advisoryDatabase);
+    const { assessment } = await demoAssessment();
+    await c.collection('team-a', { images: ['registry.example.com/team-a/*'] });
+    await c.collection('team-b', { images: ['registry.example.com/team-b/*'] });
+    for (const team of ['a', 'b'] as const) {
+      const res = await c.request('POST', '/api/v1/scans', { role: 'ci', body: { assessment, reference: `${repos[team]}:1.0`, digest: images[team] } });
+      expect(res.status, res.text).toBe(201);
+    }
+  });
+  afterAll(async () => {
+    await c?.close();
+  });
+
+  it('shows each developer their own collection (the positive control)', async () => {
+    for (const team of ['a', 'b'] as const) {
+      const list = await c.request('GET', '/api/v1/images', { role: 'developer', collections: [`team-${team}`] });
+      expect(list.status).toBe(200);
+      expect(list.text).toContain(images[team]);
+      const detail = await c.request('GET', `/api/v1/images/${images[team]}`, { role: 'developer', collections: [`team-${team}`] });
+      expect(detail.status).toBe(200);
+    }
+    // A developer with no collection sees no image at all.
+    const none = await c.request('GET', '/api/v1/images', { role: 'developer' });
+    expect(none.status).toBe(200);
+    expect(none.text).not.toContain(images.a);
+    expect(none.text).not.toContain(images.b);
+  });
+
+  it('never shows team-b\'s image to a team-a developer, on any readable endpoint', async () => {
+    const leaks: string[] = [];
+    const readable = ROUTES.filter((r) => r.method === 'GET' && r.access !== 'public' && (r.access.includes('developer')));
+    expect(readable.length).toBeGreaterThan(0);
+    for (const r of readable) {
+      const url = r.url.includes(':digest') ? probeUrl(r.url).replace(encodeURIComponent(PLACEHOLDER.digest as string), encodeURIComponent(images.b)) : probeUrl(r.url);
+      const res = await c.request('GET', url, { role: 'developer', collections: ['team-a'] });
+      // A 404 may echo the requested URL (instance, detail); it must say nothing else about the image.
+      const shown = res.status === 404 ? res.text.split(images.b).join('') : res.text;
+      if (shown.includes(images.b) || shown.includes(repos.b)) leaks.push(`${key(r)} → ${res.status}`);
+      if (r.url.includes(':digest') && res.status !== 404) leaks.push(`${key(r)} answered ${res.status} for another collection's image, expected 404`);
+    }
+    // Endpoints that take other identifiers, probed with values that match the leaked image.
+    for (const url of ['/api/v1/images?repository=registry.example.com/team-b/*', '/api/v1/vulnerabilities/CVE-2014-0160/impact', `/api/v1/images?q=${encodeURIComponent(repos.b)}`]) {
+      const res = await c.request('GET', url, { role: 'developer', collections: ['team-a'] });
+      if (res.text.includes(images.b) || res.text.includes(repos.b)) leaks.push(`GET ${url} → ${res.status}`);
+    }
+    expect(leaks).toEqual([]);
+  });
+});
