@@ -11,6 +11,7 @@ import { vulnerabilityMatch } from './vulnerability-match.js';
 import { secretScanOverhead } from './secret-scan.js';
 import { policyEvaluate } from './policy-evaluate.js';
 import { hostAuditBench } from './host-audit.js';
+import { defenderOverhead } from './defender-overhead.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   'sbom-vs-trivy': sbomVsTrivy,
@@ -21,6 +22,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   'secret-scan': secretScanOverhead,
   'policy-evaluate': policyEvaluate,
   'host-audit': hostAuditBench,
+  'defender-overhead': defenderOverhead,
 };
 
 const wanted = process.argv.slice(2);

@@ -206,10 +206,20 @@ suite('bulkhead defender with a real dockerd', () => {
   }, 120_000);
 
   it('refuses malformed and unknown requests per the default instead of crashing', async () => {
-    // An endpoint no Docker version has: dockerd asks the plugin first, which answers the default (block).
-    const res = await runCommand('curl', ['-s', '--unix-socket', (daemon as AuditDaemon).socketPath, '-X', 'POST', 'http://docker/v1.41/teleport'], { allowFailure: true, timeoutMs: 30_000 });
-    expect(res.stdout).toContain('Bulkhead could not judge this request (unknown endpoint POST /teleport)');
+    const curl = (args: string[]) => runCommand('curl', ['-s', '--unix-socket', (daemon as AuditDaemon).socketPath, ...args], { allowFailure: true, timeoutMs: 30_000 });
+    // A route dockerd has but that names nothing to do (no fromImage, no fromSrc): the plugin's default answers.
+    expect((await curl(['-X', 'POST', 'http://docker/v1.41/images/create'])).stdout).toContain('Bulkhead could not judge this request (POST /images/create without fromImage or fromSrc)');
+    // A create body that is not JSON: dockerd forwards it, the defender cannot read it, the default answers.
+    expect((await curl(['-X', 'POST', '-H', 'content-type: application/json', '--data', '{"Image": "tiny:ok", ', 'http://docker/v1.41/containers/create'])).stdout).toContain('Bulkhead could not judge this request (container create without a readable JSON body');
+    // Hostile messages straight to the plugin socket: answered, and the defender keeps serving dockerd.
+    const plugin = (body: string) => runCommand('curl', ['-s', '--unix-socket', socketPath, '-X', 'POST', '--data-binary', '@-', 'http://plugin/AuthZPlugin.AuthZReq'], { input: body, allowFailure: true, timeoutMs: 30_000 });
+    expect(JSON.parse((await plugin('{"RequestMethod": 1')).stdout)).toMatchObject({ Allow: false });
+    expect(JSON.parse((await plugin(JSON.stringify({ RequestMethod: 'POST', RequestUri: '/v9.0/containers/create' }))).stdout).Msg).toContain('unsupported Engine API version 9.0');
+    expect(JSON.parse((await plugin(`{"RequestMethod":"POST","RequestUri":"/v1.41/containers/create","RequestBody":"${'A'.repeat(6 * 1024 * 1024)}"}`)).stdout)).toMatchObject({ Allow: false });
     expect(await activate(socketPath)).toBe(true);
+    expect((await docker(['ps'])).code).toBe(0);
+    const fallbacks = (await decisions()).filter((d) => typeof d.fallback === 'string').map((d) => d.fallback as string);
+    expect(fallbacks).toEqual(expect.arrayContaining([expect.stringMatching(/^AuthZ message is not JSON/), expect.stringMatching(/larger than/)]));
   }, 60_000);
 
   it('fails closed while the defender is down and recovers when it restarts', async () => {
