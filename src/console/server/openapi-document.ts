@@ -24,10 +24,21 @@ const PROBLEM_SCHEMA: JsonSchema = {
   },
 };
 
+/** Definitions zod emits for recursive or shared parts, hoisted here: a '#/$defs/…' inside an embedded schema would resolve against the whole document. */
+let hoisted: Record<string, JsonSchema> = {};
+
 function toSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
   const out = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
   delete out.$schema;
-  return out;
+  const defs = out.$defs as Record<string, JsonSchema> | undefined;
+  if (!defs) return out;
+  delete out.$defs;
+  const renamed = new Map<string, string>();
+  for (const name of Object.keys(defs)) renamed.set(name, `Def${Object.keys(hoisted).length + renamed.size + 1}`);
+  const rewrite = (value: JsonSchema): JsonSchema =>
+    JSON.parse(JSON.stringify(value).replace(/"#\/\$defs\/([^"]+)"/g, (_m, name: string) => JSON.stringify(`#/components/schemas/${renamed.get(name) ?? name}`))) as JsonSchema;
+  for (const [name, def] of Object.entries(defs)) hoisted[renamed.get(name) as string] = rewrite(def);
+  return rewrite(out);
 }
 
 function problemResponse(description: string): JsonSchema {
@@ -57,6 +68,7 @@ export function openApiPath(url: string): string {
 }
 
 export function buildOpenApiDocument(routes: readonly ConsoleRoute[]): JsonSchema {
+  hoisted = {};
   const paths: Record<string, Record<string, JsonSchema>> = {};
   const tags = new Set<string>();
   for (const r of routes) {
@@ -101,7 +113,7 @@ export function buildOpenApiDocument(routes: readonly ConsoleRoute[]): JsonSchem
     tags: [...tags].sort().map((name) => ({ name })),
     paths,
     components: {
-      schemas: { Problem: PROBLEM_SCHEMA },
+      schemas: { Problem: PROBLEM_SCHEMA, ...hoisted },
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'An API token: bh_…' },
         session: { type: 'apiKey', in: 'cookie', name: '__Host-bulkhead_session', description: 'The session cookie from POST /api/v1/auth/login (bulkhead_session over plain HTTP); mutating requests also send x-csrf-token.' },
