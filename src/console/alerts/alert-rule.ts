@@ -40,17 +40,22 @@ export const alertTriggerSchema = z.strictObject({
 });
 export type AlertTrigger = z.output<typeof alertTriggerSchema>;
 
-const httpUrl = z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).max(2048);
+/** What alert_rules.target may name as the syslog facility (RFC 5424 §6.2.1). */
+export const SYSLOG_FACILITY_NAMES = ['kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news', 'uucp', 'cron', 'authpriv', 'ftp', 'ntp', 'audit', 'alert', 'clock', 'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7'] as const;
+
+export const httpUrl = z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).max(2048);
 
 /** A target as stored: secrets sealed. */
 export const storedAlertTargetSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('webhook'), url: httpUrl, secretSealed: z.string().min(1) }),
-  z.strictObject({ type: z.literal('slack'), url: httpUrl }),
+  /** Slack's incoming-webhook URL is itself the credential: sealed like a secret. */
+  z.strictObject({ type: z.literal('slack'), urlSealed: z.string().min(1) }),
   z.strictObject({
     type: z.literal('syslog'),
     host: z.string().min(1).max(255),
     port: z.number().int().min(1).max(65535).default(514),
     protocol: z.enum(['udp', 'tcp']).default('udp'),
+    facility: z.enum(SYSLOG_FACILITY_NAMES).default('local0'),
   }),
 ]);
 export type StoredAlertTarget = z.output<typeof storedAlertTargetSchema>;

@@ -126,7 +126,7 @@ describe.each(STORE_DIALECTS)('event sink on %s', (dialect) => {
   it('retries a receiver that fails twice with backoff, then records the delivery as sent', async () => {
     const hook = await receiver((n) => (n < 2 ? 503 : 200));
     closers.push(hook.close);
-    await addRule({ trigger: { events: [{ type: 'verdict.changed', to: ['block'] }] }, target: { type: 'slack', url: hook.url } });
+    await addRule({ trigger: { events: [{ type: 'verdict.changed', to: ['block'] }] }, target: { type: 'slack', urlSealed: sealSecret(config.secretKey, hook.url) } });
     sink = createEventSink(store, config, pino({ level: 'silent' }), { pollIntervalMs: 20, backoffBaseMs: 100 });
     sink.start();
     await sink.publish([{ type: 'verdict.changed', at: new Date().toISOString(), summary: 'api flipped to block', detail: { from: 'allow', to: 'block' } }]);
@@ -146,7 +146,7 @@ describe.each(STORE_DIALECTS)('event sink on %s', (dialect) => {
   it('keeps a delivery to a receiver that is down pending with its error, then fails it after the last attempt', async () => {
     const gone = await receiver();
     await gone.close();
-    await addRule({ trigger: { events: [{ type: 'health.problem' }] }, target: { type: 'slack', url: gone.url } });
+    await addRule({ trigger: { events: [{ type: 'health.problem' }] }, target: { type: 'slack', urlSealed: sealSecret(config.secretKey, gone.url) } });
     sink = createEventSink(store, config, pino({ level: 'silent' }), { pollIntervalMs: 20, backoffBaseMs: 150, maxAttempts: 3 });
     await sink.publish([{ type: 'health.problem', at: new Date().toISOString(), summary: 'advisory data is stale', detail: {} }]);
     expect(await sink.deliverDue()).toBe(1);
@@ -169,7 +169,7 @@ describe.each(STORE_DIALECTS)('event sink on %s', (dialect) => {
   it('loses nothing across a restart: deliveries recorded before stop are sent by the next sink', async () => {
     const hook = await receiver();
     closers.push(hook.close);
-    await addRule({ trigger: { events: [{ type: 'enforcement.denied' }] }, target: { type: 'slack', url: hook.url } });
+    await addRule({ trigger: { events: [{ type: 'enforcement.denied' }] }, target: { type: 'slack', urlSealed: sealSecret(config.secretKey, hook.url) } });
     const first = createEventSink(store, config, pino({ level: 'silent' }));
     await first.publish([1, 2, 3].map((n) => ({ type: 'enforcement.denied', at: new Date().toISOString(), summary: `denied ${n}`, detail: {} })));
     await first.stop();
@@ -183,7 +183,7 @@ describe.each(STORE_DIALECTS)('event sink on %s', (dialect) => {
   it('claims a delivery once when two sinks share the store', async () => {
     const hook = await receiver();
     closers.push(hook.close);
-    await addRule({ trigger: { events: [{ type: 'health.problem' }] }, target: { type: 'slack', url: hook.url } });
+    await addRule({ trigger: { events: [{ type: 'health.problem' }] }, target: { type: 'slack', urlSealed: sealSecret(config.secretKey, hook.url) } });
     const a = createEventSink(store, config, pino({ level: 'silent' }));
     const b = createEventSink(store, config, pino({ level: 'silent' }));
     await a.publish(Array.from({ length: 20 }, (_, n) => ({ type: 'health.problem', at: new Date().toISOString(), summary: `p${n}`, detail: {} })));
@@ -195,7 +195,7 @@ describe.each(STORE_DIALECTS)('event sink on %s', (dialect) => {
   it('fails deliveries whose rule was deleted or disabled instead of sending them', async () => {
     const hook = await receiver();
     closers.push(hook.close);
-    const id = await addRule({ trigger: { events: [{ type: 'health.problem' }] }, target: { type: 'slack', url: hook.url } });
+    const id = await addRule({ trigger: { events: [{ type: 'health.problem' }] }, target: { type: 'slack', urlSealed: sealSecret(config.secretKey, hook.url) } });
     sink = createEventSink(store, config, pino({ level: 'silent' }));
     await sink.publish([{ type: 'health.problem', at: new Date().toISOString(), summary: 'x', detail: {} }]);
     await store.db.updateTable('alert_rules').set({ enabled: 0 }).where('id', '=', id).execute();

@@ -79,7 +79,7 @@ export async function sendAlert(target: StoredAlertTarget, deliveryId: string, p
       return;
     }
     case 'slack':
-      await post(target.url, JSON.stringify(slackMessage(payload)), {}, options.timeoutMs);
+      await post(openSecret(options.secretKey, target.urlSealed), JSON.stringify(slackMessage(payload)), {}, options.timeoutMs);
       return;
     case 'syslog':
       await sendAlertSyslog(target, deliveryId, payload, options.timeoutMs);
