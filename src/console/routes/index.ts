@@ -15,6 +15,7 @@ import { advisoryRoutes } from './advisories.js';
 import { vulnerabilityRoutes } from './vulnerabilities.js';
 import { scanRoutes } from './scans.js';
 import { imageRoutes } from './images.js';
+import { alertRoutes } from './alerts.js';
 
 export const ROUTES: readonly ConsoleRoute[] = [
   ...healthRoutes,
@@ -30,4 +31,5 @@ export const ROUTES: readonly ConsoleRoute[] = [
   ...vulnerabilityRoutes,
   ...scanRoutes,
   ...imageRoutes,
+  ...alertRoutes,
 ];
