@@ -105,6 +105,8 @@ export async function startContainerGuard(deps: ContainerGuardDeps): Promise<Con
     checking ??= (async () => {
       for (const c of [...running.values()]) {
         if (stopped) return;
+        // Known from an event, not yet from the list: judged after the refresh that follows.
+        if (!c.imageId) continue;
         try {
           const decision = await deps.judge(c.imageId, c.imageRef);
           if (!decision || decision.verdict !== 'block') {

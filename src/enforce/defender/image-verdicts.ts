@@ -83,12 +83,13 @@ export function createImageVerdicts(options: ImageVerdictsOptions): ImageVerdict
 
   return {
     async knowledge(image) {
-      const subject = known.get(image.id);
-      if (subject) return { kind: 'subject', subject, source: 'cache' };
-      for (const digest of image.manifestDigests) {
+      // The console's decision comes first when there is one: it re-matches on new advisories, a local scan does not.
+      for (const digest of [...image.manifestDigests, image.id]) {
         const d = consoleDecisions.get(digest);
         if (d) return { kind: 'console', decision: d, digest };
       }
+      const subject = known.get(image.id);
+      if (subject) return { kind: 'subject', subject, source: 'cache' };
       if (options.consoleDecision) {
         for (const digest of image.manifestDigests) {
           const d = await options.consoleDecision(digest).catch(() => undefined);

@@ -93,9 +93,11 @@ export async function runDefender(config: DefenderConfig, log: (line: string) =>
   }
 
   const judge = async (imageId: string, imageRef: string): Promise<Decision | undefined> => {
-    const own = handler.judgeImage(imageId);
-    if (own) return own;
-    const k = await verdicts.knowledge({ id: imageId, reference: imageRef, manifestDigests: [] });
+    // The manifest digests name the image to the console; the container list only gives the image ID.
+    const inspected = await engine.request('GET', `/images/${encodeURIComponent(imageId)}/json`).catch(() => undefined);
+    const repoDigests = inspected?.status === 200 ? (inspected.json as { RepoDigests?: unknown }).RepoDigests : undefined;
+    const manifestDigests = Array.isArray(repoDigests) ? repoDigests.filter((d): d is string => typeof d === 'string').map((d) => d.slice(d.indexOf('@') + 1)) : [];
+    const k = await verdicts.knowledge({ id: imageId, reference: imageRef, manifestDigests });
     if (k.kind === 'console') return k.decision;
     return handler.judgeImage(imageId);
   };
