@@ -1,5 +1,7 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createSocket } from 'node:dgram';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createTcpServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -204,5 +206,44 @@ describe.each(STORE_DIALECTS)('event sink on %s', (dialect) => {
     expect(row!.state).toBe('failed');
     expect(row!.last_error).toMatch(/disabled/);
     expect(hook.received).toHaveLength(0);
+  });
+
+  it('sends syslog alerts as RFC 5424 messages over UDP, and over TCP with octet counting', async () => {
+    const datagrams: Buffer[] = [];
+    const udp = createSocket('udp4');
+    udp.on('message', (m) => datagrams.push(m));
+    await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', () => resolve()));
+    closers.push(() => new Promise((resolve) => udp.close(() => resolve())));
+    const tcpBytes: Buffer[] = [];
+    const tcp = createTcpServer((s) => s.on('data', (d: Buffer) => tcpBytes.push(d)));
+    await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise((resolve) => tcp.close(() => resolve())));
+    await addRule({ name: 'to-siem', trigger: { events: [{ type: 'finding.new', minSeverity: 'high' }] }, target: { type: 'syslog', host: '127.0.0.1', port: udp.address().port, protocol: 'udp', facility: 'local0' } });
+    await addRule({ name: 'to-siem-tcp', trigger: { events: [{ type: 'finding.new', minSeverity: 'high' }] }, target: { type: 'syslog', host: '127.0.0.1', port: (tcp.address() as AddressInfo).port, protocol: 'tcp', facility: 'auth' } });
+    sink = createEventSink(store, config, pino({ level: 'silent' }), { pollIntervalMs: 20 });
+    sink.start();
+    await sink.publish([criticalFinding]);
+    await until(() => (datagrams.length === 1 && tcpBytes.length > 0 ? true : undefined));
+    // RFC 5424 §6: <PRI>VERSION SP TIMESTAMP SP HOSTNAME SP APP-NAME SP PROCID SP MSGID SP SD [SP BOM MSG].
+    const line = /^<(\d{1,3})>1 (\S+) (\S+) (\S+) (\S+) (\S+) (\[.*\]) \uFEFF(.*)$/s;
+    const udpMessage = line.exec(datagrams[0]!.toString('utf8'));
+    expect(udpMessage).not.toBeNull();
+    const [, pri, timestamp, , app, , msgId, sd, msg] = udpMessage!;
+    expect(Number(pri)).toBe(16 * 8 + 2); // local0 (16), critical finding → crit (2)
+    expect(timestamp).toBe(criticalFinding.at);
+    expect(app).toBe('bulkhead');
+    expect(msgId).toBe('finding.new');
+    expect(sd).toMatch(/^\[bulkhead@32473 /);
+    expect(sd).toContain(`image="${criticalFinding.image!.digest}"`);
+    expect(sd).toContain('rule="to-siem"');
+    expect(msg).toBe(criticalFinding.summary);
+    // RFC 6587 §3.4.1 octet counting: "<length> <message>".
+    const framed = Buffer.concat(tcpBytes);
+    const space = framed.indexOf(0x20);
+    const length = Number(framed.subarray(0, space).toString('ascii'));
+    const tcpMessage = framed.subarray(space + 1);
+    expect(tcpMessage.length).toBe(length);
+    expect(Number(line.exec(tcpMessage.toString('utf8'))![1])).toBe(4 * 8 + 2); // auth (4), crit (2)
+    await until(async () => ((await deliveries()).every((d) => d.state === 'sent') ? true : undefined));
   });
 });
