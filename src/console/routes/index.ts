@@ -15,6 +15,8 @@ import { advisoryRoutes } from './advisories.js';
 import { vulnerabilityRoutes } from './vulnerabilities.js';
 import { scanRoutes } from './scans.js';
 import { imageRoutes } from './images.js';
+import { fleetRoutes } from './fleet.js';
+import { enforcementRoutes } from './enforcement.js';
 import { alertRoutes } from './alerts.js';
 
 export const ROUTES: readonly ConsoleRoute[] = [
@@ -31,5 +33,7 @@ export const ROUTES: readonly ConsoleRoute[] = [
   ...vulnerabilityRoutes,
   ...scanRoutes,
   ...imageRoutes,
+  ...fleetRoutes,
+  ...enforcementRoutes,
   ...alertRoutes,
 ];
