@@ -8,7 +8,7 @@
  */
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -106,7 +106,9 @@ export async function defenderOverhead(): Promise<void> {
     const p99 = percentile(withPlugin, 99) - percentile(without, 99);
     const dockerd = (await runCommand('/usr/sbin/dockerd', ['--version'])).stdout.trim();
     const markdown = [
-      `${CREATES} \`POST /containers/create\` calls over the Engine API's unix socket to two private dockerd instances (${dockerd}), one with \`--authorization-plugin\` pointing at an in-process \`bulkhead defender\` (standalone, policies/default.yaml, the image's verdict cached after one warm-up create), one without; calls alternate between the two, one at a time, in the same run. Each plugin-guarded create costs two plugin round trips (AuthZReq, AuthZRes) plus the defender's own image inspect (which itself passes through the plugin).`,
+      '## Defender overhead (`bench/defender-overhead.ts`)',
+      '',
+      `${CREATES} \`POST /containers/create\` calls over the Engine API's unix socket to two private dockerd instances (${dockerd}), one with \`--authorization-plugin\` pointing at an in-process \`bulkhead defender\` (standalone, policies/default.yaml, the image's verdict cached after one warm-up create), one without; calls alternate between the two, one at a time, in the same run. Each plugin-guarded create costs two plugin round trips (AuthZReq, AuthZRes) the image name is resolved through the Engine API once and then cached until an image event (tag, pull, load, delete) or 10 s.`,
       '',
       '| creates | p50 ms | p90 ms | p99 ms |',
       '| --- | ---: | ---: | ---: |',
@@ -114,8 +116,10 @@ export async function defenderOverhead(): Promise<void> {
       row('with bulkhead defender', withPlugin),
       '',
       `Overhead: p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms (target: p99 ≤ 5 ms) — ${p99 <= 5 ? 'met' : 'NOT met'}.`,
+      '',
+      `Node ${process.version}, ${new Date().toISOString().slice(0, 10)}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end (a shared machine: the p99 of both columns moves with the load).`,
     ].join('\n');
-    recordSection('Defender overhead (Docker authorization plugin)', markdown);
+    recordSection('defender-overhead', markdown);
     process.stdout.write(`${markdown}\n`);
   } finally {
     await Promise.allSettled([plain?.stop(), guarded?.stop()]);

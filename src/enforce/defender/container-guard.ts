@@ -31,6 +31,8 @@ export interface ContainerGuardDeps {
   readonly judge: (imageId: string, imageRef: string) => Promise<Decision | undefined>;
   readonly record: (d: LoggedDecision) => void;
   readonly log: (line: string) => void;
+  /** An image was tagged, pulled, loaded, removed…: names may point elsewhere now. */
+  readonly onImageEvent?: () => void;
 }
 
 export interface ContainerGuard {
@@ -129,11 +131,15 @@ export async function startContainerGuard(deps: ContainerGuardDeps): Promise<Con
 
   const follow = (): void => {
     if (stopped) return;
-    const filters = encodeURIComponent(JSON.stringify({ type: ['container'] }));
+    const filters = encodeURIComponent(JSON.stringify({ type: ['container', 'image'] }));
     stopEvents = engine.stream(
       `/events?filters=${filters}`,
       (event) => {
         const e = record(event);
+        if (e.Type === 'image') {
+          deps.onImageEvent?.();
+          return;
+        }
         const id = String(e.id ?? record(e.Actor).ID ?? '');
         const status = String(e.status ?? e.Action ?? '');
         if (status === 'start') {

@@ -39,6 +39,7 @@ const CONTAINER_LOOKUP = new Set<DockerActionName>(['container.update', 'contain
 const IMAGE_ACTIONS = new Set<DockerActionName>(['image.pull', 'image.push', 'image.tag', 'image.remove', 'image.import', 'image.save']);
 const QUIET = new Set<DockerActionName>(['ping', 'read', 'events', 'container.wait', 'container.attach', 'container.resize', 'exec.resize']);
 const MEMO_SIZE = 2048;
+const IMAGE_TTL_MS = 10_000;
 
 interface InspectedContainer {
   readonly imageId: string;
@@ -77,7 +78,7 @@ function worst(a: Verdict, b: Verdict): Verdict {
   return a === 'block' || b === 'block' ? 'block' : a === 'warn' || b === 'warn' ? 'warn' : 'allow';
 }
 
-export function createDefender(deps: DefenderDeps): AuthzHandler & { judgeImage(id: string): Decision | undefined } {
+export function createDefender(deps: DefenderDeps): AuthzHandler & { judgeImage(id: string): Decision | undefined; forgetImageNames(): void } {
   const { config, engine, verdicts } = deps;
   const now = deps.now ?? (() => new Date());
   const memo = new Map<string, Decision>();
@@ -110,7 +111,23 @@ export function createDefender(deps: DefenderDeps): AuthzHandler & { judgeImage(
     return { imageId: typeof c.Image === 'string' ? c.Image : '', imageRef, labels: stringRecord(cfg.Labels), user: typeof cfg.User === 'string' ? cfg.User : '', request };
   };
 
+  /**
+   * Name → image, for creates: saves the inspect round trip (and the two AuthZ calls it causes).
+   * Image events (tag, pull, load, delete…) empty it; a start is always judged on the image ID the
+   * container really has, so a create that raced a re-tag is caught there.
+   */
+  const resolved = new Map<string, { image: ImageToJudge; at: number }>();
   const inspectImage = async (ref: string): Promise<ImageToJudge | undefined> => {
+    const hit = resolved.get(ref);
+    if (hit && Date.now() - hit.at < IMAGE_TTL_MS) return hit.image;
+    const image = await inspectImageNow(ref);
+    if (image) {
+      if (resolved.size >= MEMO_SIZE) resolved.clear();
+      resolved.set(ref, { image, at: Date.now() });
+    }
+    return image;
+  };
+  const inspectImageNow = async (ref: string): Promise<ImageToJudge | undefined> => {
     const res = await engine.request('GET', `/images/${encodeURIComponent(ref)}/json`);
     if (res.status === 404) return undefined;
     if (res.status !== 200) throw new Error(`image inspect answered ${res.status}`);
@@ -266,6 +283,9 @@ export function createDefender(deps: DefenderDeps): AuthzHandler & { judgeImage(
       return decideRequest(message);
     },
     fallback: (phase, reason, message) => fallback(phase, reason, message),
+    forgetImageNames() {
+      resolved.clear();
+    },
     judgeImage(id) {
       const subject = verdicts.subjects().get(id);
       if (!subject) return undefined;

@@ -102,7 +102,7 @@ export async function runDefender(config: DefenderConfig, log: (line: string) =>
     return handler.judgeImage(imageId);
   };
   // The guard's own Docker calls pass through the plugin: it starts after the socket listens.
-  const guard = await startContainerGuard({ config, engine, judge, record: (d) => decisions.write(d), log });
+  const guard = await startContainerGuard({ config, engine, judge, record: (d) => decisions.write(d), log, onImageEvent: () => handler.forgetImageNames() });
   late.guard = guard;
 
   return {
