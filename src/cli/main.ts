@@ -29,6 +29,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   db: async () => (await import('./db.js')).registerDbCommand,
   policy: async () => (await import('./policy.js')).registerPolicyCommand,
   host: async () => (await import('./host.js')).registerHostCommand,
+  admission: async () => (await import('./admission.js')).registerAdmissionCommand,
   serve: async () => (await import('./serve.js')).registerServeCommand,
   audit: async () => (await import('./audit.js')).registerAuditCommand,
   defender: async () => (await import('./defender.js')).registerDefenderCommand,

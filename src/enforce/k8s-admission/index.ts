@@ -15,3 +15,4 @@ export { createConnectedAssessor, type ConnectedAssessor } from './connected-ass
 export { createConsoleClient, type ConsoleClient } from './console-client.js';
 export { createFilePolicyProvider, createConsolePolicyProvider, type PolicyProvider } from './policy-provider.js';
 export type { ImageAssessor, ImageAssessment } from './image-assessor.js';
+export { createDecisionReporter, type DecisionReporter } from './decision-reporter.js';

@@ -23,7 +23,12 @@ export interface PolicyProvider {
   close(): void;
 }
 
-export async function createFilePolicyProvider(file: string, onError: (message: string) => void): Promise<PolicyProvider> {
+/** A file policy is there from the start (a bad file fails the start-up). */
+export interface FilePolicyProvider extends PolicyProvider {
+  current(): PolicySet;
+}
+
+export async function createFilePolicyProvider(file: string, onError: (message: string) => void): Promise<FilePolicyProvider> {
   let policy = await loadPolicySet(file);
   const reload = async (): Promise<void> => {
     try {

@@ -182,10 +182,10 @@ function deployOf(container: Container, spec: PodSpec, annotations: Readonly<Rec
   };
 }
 
-function describeIssues(error: z.ZodError): string {
+function describeIssues(error: z.ZodError, at: readonly string[]): string {
   return error.issues
     .slice(0, 3)
-    .map((i) => `${i.path.join('.')}: ${i.message}`)
+    .map((i) => `${[...at, ...i.path].join('.')}: ${i.message}`)
     .join('; ');
 }
 
@@ -194,7 +194,7 @@ export function workloadOf(kind: string, object: Readonly<Record<string, unknown
   const path = POD_SPEC_PATHS[kind];
   if (!path) return undefined;
   const parsedSpec = podSpecSchema.safeParse(dig(object, path));
-  if (!parsedSpec.success) throw new WorkloadError(`${kind} ${path.join('.')}: ${describeIssues(parsedSpec.error)}`);
+  if (!parsedSpec.success) throw new WorkloadError(`${kind} ${describeIssues(parsedSpec.error, path)}`);
   const spec = parsedSpec.data;
   const meta = metadataSchema.safeParse(object.metadata ?? {});
   const templateMeta = path.length > 1 ? metadataSchema.safeParse(dig(object, [...path.slice(0, -1), 'metadata']) ?? {}) : undefined;
