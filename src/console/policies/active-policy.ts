@@ -12,7 +12,8 @@ import { compilePolicy } from '../../policy/compile-policy.js';
 import type { PolicySet } from '../../policy/policy-set.js';
 import type { ConsoleContext } from '../context.js';
 import { liveExceptions } from '../exceptions/live-exceptions.js';
-import { effectivePolicyText, type SkippedException } from './effective-policy.js';
+import type { ExceptionSpec } from '../../policy/policy-schema.js';
+import { effectivePolicyText, type EffectivePolicyText, type SkippedException } from './effective-policy.js';
 
 /** policies/default.yaml of the package, from src/console/policies or dist/console/policies alike. */
 export const BUILT_IN_POLICY_PATH = fileURLToPath(new URL('../../../policies/default.yaml', import.meta.url));
@@ -62,6 +63,16 @@ function builtInPolicy(): { text: string; name: string } {
   return builtIn;
 }
 
+let lastMerge: { key: string; result: EffectivePolicyText } | undefined;
+
+/** The merge re-parses the YAML; every evaluation asks for it, but it changes only with the version or the exceptions. */
+function mergedCached(text: string, base: PolicySet, stored: readonly ExceptionSpec[]): EffectivePolicyText {
+  if (stored.length === 0) return { text, applied: [], skipped: [] };
+  const key = `${base.hash}\0${JSON.stringify(stored)}`;
+  if (lastMerge?.key !== key) lastMerge = { key, result: effectivePolicyText(text, base, stored) };
+  return lastMerge.result;
+}
+
 /** The stored version marked active, if any. */
 export async function activeVersionRow(ctx: Pick<ConsoleContext, 'store'>) {
   return ctx.store.db.selectFrom('policy_versions').selectAll().where('active', '=', 1).orderBy('created_at', 'desc').executeTakeFirst();
@@ -72,7 +83,7 @@ export async function activePolicy(ctx: Pick<ConsoleContext, 'store' | 'now' | '
   const base = row ? { name: row.name, version: row.version, text: row.content, source: 'stored' as const } : { ...builtInPolicy(), version: 0, source: 'built-in' as const };
   const file = row ? row.name : 'default';
   const basePolicy = compileCached(file, base.text);
-  let merged = effectivePolicyText(base.text, basePolicy, stored);
+  let merged = mergedCached(base.text, basePolicy, stored);
   let policy = basePolicy;
   if (merged.text !== base.text) {
     try {
