@@ -4,6 +4,13 @@
  * secret key and never shown again), which repositories to scan, how often,
  * and the secret their notification webhook must send. Scheduled syncs and
  * push notifications turn into scan jobs (registry-sync.ts, registry-notifications.ts).
+ *
+ * The notification secret is an API token of the registry's own, of the
+ * least role (developer, no collections: it sees nothing), named
+ * `registry-notifications:<name>`: the registry authenticates like any API
+ * client, and the token shows up, expires and is revoked like any other.
+ * The registry row keeps its digest, so only that token is accepted on that
+ * registry's endpoint.
  */
 import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
@@ -11,7 +18,7 @@ import { z } from 'zod';
 import { compileGlob } from '../../policy/glob.js';
 import type { Store } from '../../store/open-store.js';
 import type { RegistryTable } from '../../store/schema.js';
-import { newSecret, secretDigest } from '../auth/secret-digest.js';
+import { createApiToken } from '../auth/api-tokens.js';
 import { openSecret, sealSecret } from '../secrets/seal.js';
 
 export type RegistryRow = Selectable<RegistryTable>;
@@ -156,10 +163,29 @@ async function nameTaken(store: Store, name: string, except?: string): Promise<b
   return (await q.executeTakeFirst()) !== undefined;
 }
 
+/** The user behind a principal: itself, or the user who created the token. */
+export async function creatingUser(store: Store, principal: { readonly kind: 'user' | 'token'; readonly id: string }): Promise<string> {
+  if (principal.kind === 'user') return principal.id;
+  const row = await store.db.selectFrom('api_tokens').select('created_by').where('id', '=', principal.id).executeTakeFirstOrThrow();
+  return row.created_by;
+}
+
+async function issueNotificationToken(store: Store, registryName: string, createdBy: string, now: Date): Promise<{ secret: string; hash: string }> {
+  const { secret, view } = await createApiToken(store, { name: `registry-notifications:${registryName}`, role: 'developer', collections: [], createdBy }, now);
+  const row = await store.db.selectFrom('api_tokens').select('secret_hash').where('id', '=', view.id).executeTakeFirstOrThrow();
+  return { secret, hash: row.secret_hash };
+}
+
+async function revokeNotificationToken(store: Store, hash: string | null, now: Date): Promise<void> {
+  if (hash === null) return;
+  await store.db.updateTable('api_tokens').set({ revoked_at: now.toISOString() }).where('secret_hash', '=', hash).where('revoked_at', 'is', null).execute();
+}
+
 /** Creates a registry; returns it and its notification secret (shown this once). */
-export async function createRegistry(store: Store, key: Buffer, input: RegistryInput, now: Date): Promise<{ row: RegistryRow; notificationSecret: string }> {
+export async function createRegistry(store: Store, key: Buffer, input: RegistryInput, createdBy: string, now: Date): Promise<{ row: RegistryRow; notificationSecret: string }> {
   if (await nameTaken(store, input.name)) throw new RegistryNameTakenError(`a registry named ${input.name} exists`);
-  const notificationSecret = newSecret();
+  const token = await issueNotificationToken(store, input.name, createdBy, now);
+  const notificationSecret = token.secret;
   const row: RegistryRow = {
     id: randomUUID(),
     name: input.name,
@@ -171,7 +197,7 @@ export async function createRegistry(store: Store, key: Buffer, input: RegistryI
     environment: input.environment ?? null,
     last_scan_at: null,
     created_at: now.toISOString(),
-    notification_secret_hash: secretDigest(notificationSecret),
+    notification_secret_hash: token.hash,
     // The first scheduled sync is due at once.
     next_sync_at: input.intervalMinutes > 0 ? now.toISOString() : null,
     last_sync: null,
@@ -206,14 +232,16 @@ export async function updateRegistry(store: Store, key: Buffer, row: RegistryRow
   return { ...row, ...changes };
 }
 
-export async function deleteRegistry(store: Store, id: string): Promise<boolean> {
-  const result = await store.db.deleteFrom('registries').where('id', '=', id).executeTakeFirst();
+export async function deleteRegistry(store: Store, row: RegistryRow, now: Date): Promise<boolean> {
+  const result = await store.db.deleteFrom('registries').where('id', '=', row.id).executeTakeFirst();
+  await revokeNotificationToken(store, row.notification_secret_hash, now);
   return Number(result.numDeletedRows) > 0;
 }
 
-/** A fresh notification secret (the old one stops working); returns it, shown this once. */
-export async function rotateNotificationSecret(store: Store, id: string): Promise<string> {
-  const secret = newSecret();
-  await store.db.updateTable('registries').set({ notification_secret_hash: secretDigest(secret) }).where('id', '=', id).execute();
-  return secret;
+/** A fresh notification secret (the old token is revoked); returns it, shown this once. */
+export async function rotateNotificationSecret(store: Store, row: RegistryRow, createdBy: string, now: Date): Promise<string> {
+  const token = await issueNotificationToken(store, row.name, createdBy, now);
+  await store.db.updateTable('registries').set({ notification_secret_hash: token.hash }).where('id', '=', row.id).execute();
+  await revokeNotificationToken(store, row.notification_secret_hash, now);
+  return token.secret;
 }

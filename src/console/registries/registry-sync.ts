@@ -89,7 +89,7 @@ async function pagedList<T>(client: RegistryClient, first: string, schema: z.Zod
 }
 
 /** Repositories to sync: the catalog filtered by the globs, or the literal names when every entry is one. */
-async function repositoriesOf(registry: RegistryRow, client: ClientFactory): Promise<string[]> {
+async function repositoriesOf(registry: RegistryRow, client: ClientFactory, pageSize: number): Promise<string[]> {
   const globs = (JSON.parse(registry.repositories) as string[]);
   if (globs.length > 0 && globs.every((g) => !GLOB_CHARS.test(g))) return globs.filter((g) => REPOSITORY.test(g));
   const admits = repositoryFilter(registry);
@@ -97,7 +97,7 @@ async function repositoriesOf(registry: RegistryRow, client: ClientFactory): Pro
   try {
     // The client addresses /v2/<repository>/<path>: '_catalog' with an empty path is /v2/_catalog/,
     // which Distribution redirects to /v2/_catalog (query kept).
-    names = await pagedList(client('_catalog'), `?n=${PAGE}`, catalogSchema, `catalog of ${registry.name}`, (p) => p.repositories ?? []);
+    names = await pagedList(client('_catalog'), `?n=${pageSize}`, catalogSchema, `catalog of ${registry.name}`, (p) => p.repositories ?? []);
   } catch (error) {
     if (error instanceof BadInputError && /manifest unknown/.test(error.message)) {
       throw new BadInputError(`registry ${registry.name} does not offer /v2/_catalog; list its repositories by name in the registry's repositories setting`, { cause: error });
@@ -142,8 +142,14 @@ async function inBatches<T>(items: readonly T[], size: number, work: (item: T) =
   await Promise.all(lanes);
 }
 
+export interface SyncOptions {
+  /** Entries asked for per catalog and tags page (default 100; the registry may send fewer). */
+  readonly pageSize?: number;
+}
+
 /** Runs one sync of a registry; records and returns what it found. */
-export async function syncRegistry(ctx: ConsoleContext, registryId: string, requestedBy: string): Promise<LastSync> {
+export async function syncRegistry(ctx: ConsoleContext, registryId: string, requestedBy: string, options: SyncOptions = {}): Promise<LastSync> {
+  const pageSize = Math.max(1, Math.min(1000, options.pageSize ?? PAGE));
   const registry = await getRegistry(ctx.store, registryId);
   // Deleted since the job was queued: nothing to do, not a failure to retry.
   if (!registry) return { at: ctx.now().toISOString(), repositories: 0, tags: 0, enqueued: 0, error: 'registry no longer exists' };
@@ -159,11 +165,11 @@ export async function syncRegistry(ctx: ConsoleContext, registryId: string, requ
     return status;
   };
   try {
-    const names = await repositoriesOf(registry, client);
+    const names = await repositoriesOf(registry, client, pageSize);
     repositories = names.length;
     for (const repository of names) {
       const repoClient = client(repository);
-      const tagList = await pagedList(repoClient, `tags/list?n=${PAGE}`, tagsSchema, `tags of ${repository}`, (p) => p.tags ?? []);
+      const tagList = await pagedList(repoClient, `tags/list?n=${pageSize}`, tagsSchema, `tags of ${repository}`, (p) => p.tags ?? []);
       const valid = [...new Set(tagList)].filter((t) => TAG.test(t)).sort();
       tags += valid.length;
       await inBatches(valid, PARALLEL, async (tag) => {

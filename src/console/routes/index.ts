@@ -7,6 +7,7 @@ import { authRoutes } from './auth.js';
 import { collectionRoutes } from './collections.js';
 import { healthRoutes } from './health.js';
 import { jobRoutes } from './jobs.js';
+import { registryRoutes } from './registries.js';
 import { tokenRoutes } from './tokens.js';
 import { userRoutes } from './users.js';
 import { policyRoutes } from './policies.js';
@@ -26,6 +27,7 @@ export const ROUTES: readonly ConsoleRoute[] = [
   ...tokenRoutes,
   ...collectionRoutes,
   ...jobRoutes,
+  ...registryRoutes,
   ...policyRoutes,
   ...exceptionRoutes,
   ...auditRoutes,
