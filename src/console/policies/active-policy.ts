@@ -36,6 +36,13 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/**
+ * The file name the served text is compiled under, here and by the defender
+ * and the admission webhook (console-policy.yaml): the policy hash covers the
+ * file's name, so the same name makes every decision's basis.policyHash agree.
+ */
+const SERVED_FILE = 'console-policy';
+
 const CACHE_LIMIT = 16;
 const compiled = new Map<string, PolicySet>();
 let builtIn: { text: string; name: string } | undefined;
@@ -58,7 +65,7 @@ export function compileCached(name: string, text: string, hash = sha256Hex(text)
 function builtInPolicy(): { text: string; name: string } {
   if (!builtIn) {
     const text = readFileSync(BUILT_IN_POLICY_PATH, 'utf8');
-    builtIn = { text, name: compileCached('default', text).name };
+    builtIn = { text, name: compileCached(SERVED_FILE, text).name };
   }
   return builtIn;
 }
@@ -81,13 +88,12 @@ export async function activeVersionRow(ctx: Pick<ConsoleContext, 'store'>) {
 export async function activePolicy(ctx: Pick<ConsoleContext, 'store' | 'now' | 'log'>): Promise<ActivePolicy> {
   const [row, stored] = await Promise.all([activeVersionRow(ctx), liveExceptions(ctx.store, ctx.now(), ctx.log)]);
   const base = row ? { name: row.name, version: row.version, text: row.content, source: 'stored' as const } : { ...builtInPolicy(), version: 0, source: 'built-in' as const };
-  const file = row ? row.name : 'default';
-  const basePolicy = compileCached(file, base.text);
+  const basePolicy = compileCached(SERVED_FILE, base.text);
   let merged = mergedCached(base.text, basePolicy, stored);
   let policy = basePolicy;
   if (merged.text !== base.text) {
     try {
-      policy = compileCached(file, merged.text);
+      policy = compileCached(SERVED_FILE, merged.text);
     } catch (error) {
       // Stored exceptions are validated when written; should one still break the policy, evaluate without them (stricter, never looser).
       ctx.log.error({ err: error }, 'the stored exceptions do not compile with the active policy; evaluating without them');

@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestConsole, type TestConsole } from '../../../test/support/console-fixture.js';
 import { DEFAULT_POLICY, demoAdvisoryDatabase, demoAssessment } from '../../../test/support/demo-assessment.js';
 import { STORE_DIALECTS } from '../../../test/support/store-fixtures.js';
+import { compilePolicy } from '../../policy/compile-policy.js';
 import { recordAssessment } from '../inventory/image-assessment.js';
+import { activePolicy } from '../policies/active-policy.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -47,6 +49,8 @@ describe.each(STORE_DIALECTS)('policy routes on %s', (dialect) => {
     expect(res.headers['content-type']).toMatch(/^application\/yaml/);
     expect(res.text).toBe(text);
     expect(res.headers.etag).toBe(`"${sha256(text)}"`);
+    // A defender compiles what it is served as console-policy.yaml: its decisions then name the same policy hash as the console's.
+    expect((await activePolicy(c.ctx)).policy.hash).toBe(compilePolicy([{ file: 'console-policy.yaml', text: res.text }]).hash);
     const again = await c.request('GET', '/api/v1/policies/active', { role: 'defender', headers: { 'if-none-match': res.headers.etag! } });
     expect(again.status).toBe(304);
     expect(again.text).toBe('');
