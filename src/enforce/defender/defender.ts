@@ -40,6 +40,8 @@ const IMAGE_ACTIONS = new Set<DockerActionName>(['image.pull', 'image.push', 'im
 const QUIET = new Set<DockerActionName>(['ping', 'read', 'events', 'container.wait', 'container.attach', 'container.resize', 'exec.resize']);
 const MEMO_SIZE = 2048;
 const IMAGE_TTL_MS = 10_000;
+/** Rule kinds only this host can judge (the console's image decision cannot hold them). */
+const HOST_KINDS: ReadonlySet<string> = new Set(['deploy', 'access', 'cel']);
 
 interface InspectedContainer {
   readonly imageId: string;
@@ -152,7 +154,8 @@ export function createDefender(deps: DefenderDeps): AuthzHandler & { judgeImage(
     const request = evaluate(policy, bare, now());
     if (knowledge.kind === 'console') {
       // The console judged the image; this host adds what only it sees (the run request, the caller).
-      const own = request.violations.filter((v) => policy.rules.find((r) => r.id === v.ruleId)?.kind !== undefined && ['deploy', 'access', 'cel'].includes(policy.rules.find((r) => r.id === v.ruleId)?.kind ?? ''));
+      const kinds = new Map(policy.rules.map((r) => [r.id, r.kind]));
+      const own = request.violations.filter((v) => HOST_KINDS.has(kinds.get(v.ruleId) ?? ''));
       const violations: Violation[] = [...knowledge.decision.violations, ...own.filter((v) => !knowledge.decision.violations.some((k) => k.ruleId === v.ruleId && k.message === v.message))];
       const verdict = own.reduce<Verdict>((acc, v) => worst(acc, v.effect === 'block' ? 'block' : 'warn'), knowledge.decision.verdict);
       return { decision: { ...request, verdict, violations }, image: imageRef, extraReasons: [], blockedByDefault: false };
