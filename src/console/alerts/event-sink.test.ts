@@ -246,4 +246,15 @@ describe.each(STORE_DIALECTS)('event sink on %s', (dialect) => {
     expect(Number(line.exec(tcpMessage.toString('utf8'))![1])).toBe(4 * 8 + 2); // auth (4), crit (2)
     await until(async () => ((await deliveries()).every((d) => d.state === 'sent') ? true : undefined));
   });
+
+  it('deletes finished deliveries past the retention, never pending ones', async () => {
+    const id = await addRule({ trigger: { events: [{ type: 'health.problem' }] }, target: { type: 'slack', urlSealed: sealSecret(config.secretKey, 'http://127.0.0.1:9/') } });
+    const old = new Date(Date.now() - 40 * 86_400_000).toISOString();
+    const recent = new Date().toISOString();
+    const row = (n: string, state: string, at: string) => ({ id: n, rule_id: id, payload: '{}', state, attempts: 1, next_attempt_at: '9999-01-01T00:00:00.000Z', last_error: null, created_at: at });
+    await store.db.insertInto('alert_deliveries').values([row('a', 'sent', old), row('b', 'failed', old), row('c', 'pending', old), row('d', 'sent', recent)]).execute();
+    sink = createEventSink(store, config, pino({ level: 'silent' }), { retentionDays: 30 });
+    expect(await sink.pruneFinished()).toBe(2);
+    expect((await deliveries()).map((d) => d.id).sort()).toEqual(['c', 'd']);
+  });
 });

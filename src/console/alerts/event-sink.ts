@@ -35,6 +35,8 @@ export interface EventSinkOptions {
   readonly timeoutMs?: number;
   /** Deliveries sent at the same time (default 8). */
   readonly concurrency?: number;
+  /** Sent and failed deliveries older than this are deleted (default 30 days; the audit log keeps rule changes). */
+  readonly retentionDays?: number;
   /** The clock (tests). */
   readonly now?: () => Date;
 }
@@ -44,9 +46,12 @@ export interface ManagedEventSink extends EventSink {
   stop(): Promise<void>;
   /** One pass over the deliveries due now; resolves with how many were attempted. */
   deliverDue(): Promise<number>;
+  /** Deletes finished deliveries past the retention; resolves with how many. */
+  pruneFinished(): Promise<number>;
 }
 
 const BATCH = 100;
+const PRUNE_EVERY_MS = 60 * 60_000;
 const INSERT_CHUNK = 200;
 
 /** Delay before the attempt after `attemptsDone` failures: doubling, capped, with up to 20% jitter so retries spread. */
@@ -64,6 +69,7 @@ export function createEventSink(store: Store, config: ConsoleConfig, log: Logger
   const concurrency = Math.max(1, options.concurrency ?? 8);
   // A claimed delivery is not taken by another replica until the send's timeout has surely passed.
   const leaseMs = timeoutMs * 3 + 5000;
+  const retentionMs = Math.max(1, options.retentionDays ?? 30) * 86_400_000;
   const now = options.now ?? (() => new Date());
   const triggers = new Map<string, (event: ConsoleEvent) => boolean>();
 
@@ -175,7 +181,14 @@ export function createEventSink(store: Store, config: ConsoleConfig, log: Logger
     return claimed.length;
   }
 
+  async function pruneFinished(): Promise<number> {
+    const cutoff = new Date(now().getTime() - retentionMs).toISOString();
+    const result = await store.db.deleteFrom('alert_deliveries').where('state', 'in', ['sent', 'failed']).where('created_at', '<', cutoff).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   let running = false;
+  let lastPrune = 0;
   let timer: NodeJS.Timeout | undefined;
   let pass: Promise<void> | undefined;
   let wakeRequested = false;
@@ -196,6 +209,10 @@ export function createEventSink(store: Store, config: ConsoleConfig, log: Logger
     pass = (async () => {
       let attempted = 0;
       try {
+        if (Date.now() - lastPrune > PRUNE_EVERY_MS) {
+          lastPrune = Date.now();
+          await pruneFinished();
+        }
         attempted = await deliverDue();
       } catch (error) {
         log.error({ err: error }, 'alert delivery pass failed');
@@ -218,6 +235,7 @@ export function createEventSink(store: Store, config: ConsoleConfig, log: Logger
   return {
     publish,
     deliverDue,
+    pruneFinished,
     start() {
       if (running) return;
       running = true;
