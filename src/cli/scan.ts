@@ -7,6 +7,9 @@
  * With --policy it is the CI gate: secrets and image-configuration checks run
  * too, the decision follows the report, and a `block` exits 1.
  * `dockerfile:PATH` lints a Dockerfile (and gates it with --policy).
+ * With --console URL the assessment is uploaded to a Bulkhead console, which
+ * matches it against its own advisory data and decides with its active
+ * policy; the console's decision is printed and a `block` exits 1.
  */
 import { Option, type Command } from 'commander';
 import { BadInputError } from '../domain/errors.js';
@@ -25,6 +28,9 @@ import { ExitCode } from './exit.js';
 import { scanDockerfile } from './scan-dockerfile.js';
 import { addTargetOptions, scanOptionsFromCli, type TargetOptions } from './target-options.js';
 import { writeOutput } from './output.js';
+import { buildAssessment } from '../console/inventory/build-assessment.js';
+import type { Decision } from '../domain/decision.js';
+import { uploadToConsole } from './console-upload.js';
 
 const FORMATS = {
   table: renderVulnerabilityTable,
@@ -45,6 +51,10 @@ interface ScanCliOptions extends TargetOptions {
   policy?: string;
   environment?: string;
   namespace?: string;
+  console?: string;
+  token?: string;
+  consoleCa?: string;
+  consoleGzip?: boolean;
 }
 
 export function registerScanCommand(program: Command): void {
@@ -62,7 +72,11 @@ export function registerScanCommand(program: Command): void {
       .option('--db <file>', 'advisory database (default: BULKHEAD_DB or ~/.cache/bulkhead/advisories.db)')
       .option('--policy <file|dir>', 'gate on a policy: print the decision, exit 1 when it blocks (see docs/policy.md)')
       .option('--environment <name>', 'environment the policy evaluates for (dev, test, prod, …)')
-      .option('--namespace <name>', 'Kubernetes namespace the policy evaluates for'),
+      .option('--namespace <name>', 'Kubernetes namespace the policy evaluates for')
+      .option('--console <url>', "upload the assessment to a Bulkhead console and gate on its decision (exit 1 on block)")
+      .option('--token <token>', 'API token for --console (role ci; default: BULKHEAD_CONSOLE_TOKEN)')
+      .option('--console-ca <file>', "PEM CA certificate the console's TLS certificate must chain to (self-signed consoles)")
+      .option('--console-gzip', 'compress the upload (Content-Encoding: gzip)'),
   ).action(async (target: string, options: ScanCliOptions) => {
     const severities = options.severity === undefined ? undefined : parseSeverities(options.severity);
     const exitCode = options.exitCode === undefined ? undefined : parseExitCode(options.exitCode);
@@ -73,6 +87,10 @@ export function registerScanCommand(program: Command): void {
       const { text, blocked } = await scanDockerfile(target.slice('dockerfile:'.length), options.format, policy, context);
       await writeOutput(text, options.output);
       if (blocked) process.exitCode = ExitCode.PolicyViolation;
+      return;
+    }
+    if (options.console !== undefined) {
+      await scanIntoConsole(target, options, policy, Boolean(program.opts().debug));
       return;
     }
     const cli = await scanOptionsFromCli(options, Boolean(program.opts().debug));
@@ -108,6 +126,46 @@ export function registerScanCommand(program: Command): void {
     if (exitCode !== undefined && result.summary.total > 0) process.exitCode = exitCode;
     if (gate?.decision.verdict === 'block') process.exitCode = ExitCode.PolicyViolation;
   });
+}
+
+async function scanIntoConsole(target: string, options: ScanCliOptions, policy: Awaited<ReturnType<typeof loadPolicySet>> | undefined, debug: boolean): Promise<void> {
+  const token = options.token ?? process.env.BULKHEAD_CONSOLE_TOKEN;
+  if (!token) throw new BadInputError('--console needs an API token: --token T or BULKHEAD_CONSOLE_TOKEN');
+  if (options.format !== 'table' && options.format !== 'json') throw new BadInputError('--console prints the console\'s decision as table or json');
+  const cli = await scanOptionsFromCli(options, debug);
+  let built;
+  try {
+    built = await buildAssessment(target, {
+      ...cli,
+      ...(options.db ? { db: options.db } : {}),
+      ...(policy ? { policy } : {}),
+      ...(options.environment ? { environment: options.environment } : {}),
+      ...(options.namespace ? { namespace: options.namespace } : {}),
+    });
+  } finally {
+    cli.finish();
+  }
+  const answer = await uploadToConsole(built.assessment, {
+    console: options.console as string,
+    token,
+    ...(options.consoleCa ? { caFile: options.consoleCa } : {}),
+    ...(options.environment ? { environment: options.environment } : {}),
+    ...(options.consoleGzip ? { gzip: true } : {}),
+  });
+  for (const problem of answer.problems) process.stderr.write(`bulkhead: console: ${problem}\n`);
+  let text: string;
+  if (options.format === 'json') {
+    text = `${JSON.stringify(answer, null, 2)}\n`;
+  } else {
+    const counts = Object.entries(answer.findings.bySeverity).map(([level, n]) => `${n} ${level}`).join(', ');
+    const lines = [
+      `Console: ${new URL(options.console as string).origin}  image ${answer.digest}`,
+      `Findings: ${answer.findings.total}${counts ? ` (${counts})` : ''}; ${answer.findings.new} new, ${answer.findings.resolved} resolved since the last upload`,
+    ];
+    text = `${lines.join('\n')}\n${renderDecisionText(answer.decision as unknown as Decision, built.assessment.checkFindings)}\n`;
+  }
+  await writeOutput(text, options.output);
+  if (answer.verdict === 'block') process.exitCode = ExitCode.PolicyViolation;
 }
 
 function parseSeverities(text: string): SeverityLevel[] {

@@ -19,6 +19,8 @@ import { ASSESSMENT_SCHEMA, type ImageAssessment } from './assessment-document.j
 export interface BuildAssessmentOptions extends ScanOptions {
   readonly policy?: PolicySet;
   readonly environment?: SubjectEnvironment;
+  /** Kubernetes namespace the local decision evaluates for. */
+  readonly namespace?: string;
   readonly now?: Date;
 }
 
