@@ -72,6 +72,16 @@ describe.each(STORE_DIALECTS)('policy routes on %s', (dialect) => {
     expect((await c.request('POST', '/api/v1/policies/acme/versions', { role: 'defender', body: { content: V1, reason: 'x y z' } })).status).toBe(403);
     expect((await c.request('POST', '/api/v1/policies/acme/versions', { role: 'auditor', body: { content: V1, reason: 'x y z' } })).status).toBe(403);
     expect((await c.request('POST', '/api/v1/policies/bad%20name/versions', { role: 'secops', body: { content: V1, reason: 'x y z' } })).status).toBe(400);
+    // Hostile sizes: a policy over 1 MiB is refused by its schema, a body over the route's limit before parsing.
+    const huge = `${V1}#${'x'.repeat(1024 * 1024)}\n`;
+    const tooBig = await c.request('POST', '/api/v1/policies/acme/versions', { role: 'secops', body: { content: huge, reason: 'too big' } });
+    expect(tooBig.status).toBe(400);
+    expect(tooBig.json.detail).toMatch(/at most 1048576 bytes/);
+    const wayTooBig = await c.request('POST', '/api/v1/policies/acme/versions', { role: 'secops', body: { content: huge + huge + huge, reason: 'way too big' } });
+    expect(wayTooBig.status).toBe(413);
+    expect(wayTooBig.headers['content-type']).toMatch(/problem\+json/);
+    const bomb = `version: 1\nname: acme\na: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\nrules: []\n`;
+    expect((await c.request('POST', '/api/v1/policies/acme/versions', { role: 'secops', body: { content: bomb, reason: 'alias bomb' } })).status).toBe(400);
     expect(await c.ctx.store.db.selectFrom('policy_versions').select('id').execute()).toHaveLength(0);
   });
 
