@@ -104,7 +104,7 @@ suite('bulkhead defender with a real dockerd', () => {
     policyFile = path.join(work, 'policy.yaml');
     await writeFile(policyFile, BASE_POLICY);
     const config = path.join(work, 'defender.yaml');
-    await writeFile(config, 'localIdentity: local-root\ngroups:\n  ops: [alice]\nruleActions:\n  owner-label: stop\n');
+    await writeFile(config, 'localIdentity: local-root\ngroups:\n  ops: [alice]\nruleActions:\n  owner-label: stop\n  svc-retired: prevent-restart\n');
     decisionLog = path.join(work, 'state', 'decisions.jsonl');
     const dockerSocket = path.join(work, 'daemon', 'docker.sock');
     defenderArgs = ['--policy', policyFile, '--db', db, '--config', config, '--name', name, '--socket-dir', PLUGIN_DIR, '--docker-host', `unix://${dockerSocket}`, '--state-dir', path.join(work, 'state'), '--scan-budget', '20000', '--default', 'block', '--unscanned', 'block'];
@@ -125,6 +125,7 @@ suite('bulkhead defender with a real dockerd', () => {
     await chmod(path.join(rootfs, 'bin', 'busybox'), 0o755);
     for (const tool of ['sh', 'sleep', 'true', 'id']) await runCommand('ln', ['-s', 'busybox', path.join(rootfs, 'bin', tool)]);
     await runCommand('sh', ['-c', `tar -C '${rootfs}' -c . | docker import --change 'CMD ["/bin/sleep","300"]' - tiny:ok`], { env: daemon.env, timeoutMs: 120_000 });
+    await runCommand('sh', ['-c', `tar -C '${rootfs}' -c . | docker import --change 'LABEL tier=svc' --change 'CMD ["/bin/sleep","300"]' - tiny:svc`], { env: daemon.env, timeoutMs: 120_000 });
     await daemon.docker(['load', '-i', path.join(repoRoot, 'examples', 'demo', 'debian-heartbleed.tar')], { timeoutMs: 120_000 });
   }, 600_000);
 
@@ -187,9 +188,18 @@ suite('bulkhead defender with a real dockerd', () => {
   }, 120_000);
 
   it('applies a policy change without restarting anything, and acts on running containers that turn blocked', async () => {
+    expect((await docker(['run', '-d', '--name', 'svc', '--restart', 'always', 'tiny:svc'])).code).toBe(0);
+    // Scoped by image name: the scans ran on image IDs, the rules see the names the containers use.
     const relaxed = BASE_POLICY.replace('      denyPrivileged: true\n', '') + `  - id: owner-label
     description: images must name their owner
     effect: block
+    scope: {images: ['docker.io/library/tiny:ok']}
+    config:
+      requiredLabels: [org.acme.owner]
+  - id: svc-retired
+    description: the svc image is being retired
+    effect: block
+    scope: {images: ['docker.io/library/tiny:svc']}
     config:
       requiredLabels: [org.acme.owner]
 `;
@@ -201,6 +211,10 @@ suite('bulkhead defender with a real dockerd', () => {
     // ruleActions: owner-label → stop: the running containers of that image are stopped.
     await waitUntil('the running container is stopped', async () => (await docker(['inspect', '-f', '{{.State.Running}}', 'ok'])).stdout.trim() === 'false', { timeoutMs: 30_000, intervalMs: 500 });
     expect((await decisions()).filter((d) => d.action === 'container.stop').map((d) => (d.reasons as string[])[0])).toEqual(expect.arrayContaining([expect.stringMatching(/^running container (ok|prod) stopped$/)]));
+    // ruleActions: svc-retired → prevent-restart: still running, but no longer restarted.
+    await waitUntil('the svc restart policy is "no"', async () => (await docker(['inspect', '-f', '{{.HostConfig.RestartPolicy.Name}}', 'svc'])).stdout.trim() === 'no', { timeoutMs: 30_000, intervalMs: 500 });
+    expect((await docker(['inspect', '-f', '{{.State.Running}}', 'svc'])).stdout.trim()).toBe('true');
+    expect((await decisions()).find((d) => d.action === 'container.prevent-restart')).toMatchObject({ allowed: false, rules: ['svc-retired'], reasons: ['running container svc restart policy set to "no"', expect.stringContaining('[svc-retired] required label org.acme.owner is missing')] });
     await writeFile(policyFile, BASE_POLICY);
     await waitUntil('the base policy is back', async () => (await docker(['run', '--rm', '--privileged', 'tiny:ok', 'true'])).stderr.includes('[deploy-baseline]'), { timeoutMs: 20_000, intervalMs: 500 });
   }, 120_000);

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { ZodError } from 'zod';
 import type { Decision, Verdict, Violation } from '../../domain/decision.js';
 import type { AccessRequest, DeployRequest, Subject } from '../../domain/subject.js';
-import { formatReference, parseImageReference } from '../../image/sources/image-reference.js';
+import { formatReference, parseImageReference, repositoryName } from '../../image/sources/image-reference.js';
 import { evaluate, type PolicySet } from '../../policy/index.js';
 import { isRootUser } from '../../policy/image-facts.js';
 import { jsonBody, type AuthzAnswer, type AuthzMessage } from '../docker-authz/authz-protocol.js';
@@ -66,6 +66,27 @@ function normalizeImage(ref: string): string {
   }
 }
 
+/**
+ * The subject's image under the name it is used by: scans run on the image ID (immutable),
+ * which names no repository, so the name's registry, repository and tag come from the
+ * request (or the image's first RepoTag) for scopes and registry rules.
+ */
+function namedImage(subject: Subject, name: string | undefined): Subject {
+  const image = subject.image ?? { tags: [] };
+  const candidate = name && !/^(sha256:)?[0-9a-f]{64}$/.test(name) ? name : image.metadata?.repoTags[0];
+  if (!candidate) return subject;
+  let ref;
+  try {
+    ref = parseImageReference(candidate);
+  } catch {
+    return subject;
+  }
+  return {
+    ...subject,
+    image: { ...image, reference: formatReference(ref), registry: ref.domain, repository: repositoryName(ref), tags: ref.tag ? [ref.tag] : [], pinnedByDigest: ref.digest !== undefined },
+  };
+}
+
 function record(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
 }
@@ -80,7 +101,7 @@ function worst(a: Verdict, b: Verdict): Verdict {
   return a === 'block' || b === 'block' ? 'block' : a === 'warn' || b === 'warn' ? 'warn' : 'allow';
 }
 
-export function createDefender(deps: DefenderDeps): AuthzHandler & { judgeImage(id: string): Decision | undefined; forgetImageNames(): void } {
+export function createDefender(deps: DefenderDeps): AuthzHandler & { judgeImage(id: string, name?: string): Decision | undefined; forgetImageNames(): void } {
   const { config, engine, verdicts } = deps;
   const now = deps.now ?? (() => new Date());
   const memo = new Map<string, Decision>();
@@ -139,14 +160,16 @@ export function createDefender(deps: DefenderDeps): AuthzHandler & { judgeImage(
   };
 
   /** The decision on running a container: the image's knowledge plus the run request and the access request. */
-  const judgeContainer = async (policy: PolicySet, ref: string, deploy: DeployRequest, labels: Readonly<Record<string, string>>, access: AccessRequest): Promise<Judgement | undefined> => {
-    const image = await inspectImage(ref);
-    if (!image) return undefined;
+  const judgeContainer = async (policy: PolicySet, ref: string, deploy: DeployRequest, labels: Readonly<Record<string, string>>, access: AccessRequest, name = ref): Promise<Judgement | undefined> => {
+    const found = await inspectImage(ref);
+    if (!found) return undefined;
+    // A start names the image by ID (what the container really runs); users know it by its name.
+    const image = name === ref ? found : { ...found, reference: normalizeImage(name) };
     const knowledge = await verdicts.knowledge(image);
     const context = { deploy, access: { ...access, image: image.reference }, labels, ...(config.environment ? { environment: config.environment } : {}) };
     const imageRef = { reference: image.reference, digest: image.manifestDigests[0] ?? image.id };
     if (knowledge.kind === 'subject') {
-      const subject: Subject = { ...knowledge.subject, image: { ...(knowledge.subject.image ?? { tags: [] }), reference: image.reference }, ...context };
+      const subject: Subject = { ...namedImage(knowledge.subject, name), ...context };
       const key = `${image.id}\u0000${JSON.stringify(context)}`;
       return { decision: evaluateMemo(policy, subject, key), image: imageRef, extraReasons: [], blockedByDefault: false };
     }
@@ -223,7 +246,7 @@ export function createDefender(deps: DefenderDeps): AuthzHandler & { judgeImage(
       case 'container.start': {
         const c = await inspectContainer(action.target ?? '');
         if (!c) return finish(action, who, policy, plain());
-        const j = await judgeContainer(policy, c.imageId || c.imageRef, c.request.deploy, c.labels, { ...access, targetLabels: c.labels });
+        const j = await judgeContainer(policy, c.imageId || c.imageRef, c.request.deploy, c.labels, { ...access, targetLabels: c.labels }, c.imageRef || c.imageId);
         return finish(action, who, policy, j ?? plain({ targetLabels: c.labels }, normalizeImage(c.imageRef)));
       }
       case 'exec.create':
@@ -289,11 +312,11 @@ export function createDefender(deps: DefenderDeps): AuthzHandler & { judgeImage(
     forgetImageNames() {
       resolved.clear();
     },
-    judgeImage(id) {
+    judgeImage(id, name) {
       const subject = verdicts.subjects().get(id);
       if (!subject) return undefined;
       const policy = deps.policy();
-      return evaluateMemo(policy, { ...subject, ...(config.environment ? { environment: config.environment } : {}) }, `image\u0000${id}`);
+      return evaluateMemo(policy, { ...namedImage(subject, name), ...(config.environment ? { environment: config.environment } : {}) }, `image\u0000${id}\u0000${name ?? ''}`);
     },
   };
 }

@@ -99,7 +99,7 @@ export async function runDefender(config: DefenderConfig, log: (line: string) =>
     const manifestDigests = Array.isArray(repoDigests) ? repoDigests.filter((d): d is string => typeof d === 'string').map((d) => d.slice(d.indexOf('@') + 1)) : [];
     const k = await verdicts.knowledge({ id: imageId, reference: imageRef, manifestDigests });
     if (k.kind === 'console') return k.decision;
-    return handler.judgeImage(imageId);
+    return handler.judgeImage(imageId, imageRef);
   };
   // The guard's own Docker calls pass through the plugin: it starts after the socket listens.
   const guard = await startContainerGuard({ config, engine, judge, record: (d) => decisions.write(d), log, onImageEvent: () => handler.forgetImageNames() });
