@@ -48,6 +48,7 @@ export function createConnectedAssessor(options: ConnectedAssessorOptions): Conn
   // Digests whose scan was asked for recently: ask once, not on every admission.
   const scanRequested = createTtlCache<true>({ maxEntries: options.maxEntries ?? 10_000, ttlMs: SCAN_REQUEST_TTL_MS });
   const pollMs = options.scanPollMs ?? 250;
+  const started = new Date().toISOString();
   let since: string | undefined;
   let timer: NodeJS.Timeout | undefined;
 
@@ -113,9 +114,10 @@ export function createConnectedAssessor(options: ConnectedAssessorOptions): Conn
       for (const d of digests) verdicts.delete(d);
     },
     async pollChanges() {
+      // Start from the moment the webhook started: nothing it caches is older than that.
+      since ??= started;
       const { changes, now } = await client.verdictChanges(since);
-      // The first poll only learns the console's clock: nothing is cached from before it.
-      if (since !== undefined) assessor.invalidate(changes.map((c) => c.digest));
+      assessor.invalidate(changes.map((c) => c.digest));
       since = now;
     },
     close() {

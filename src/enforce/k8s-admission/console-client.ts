@@ -24,7 +24,7 @@ export interface ConsoleClient {
   /** undefined when the console never evaluated that digest (404). */
   imageVerdict(digest: string, timeoutMs?: number): Promise<ImageVerdict | undefined>;
   requestScan(target: string, timeoutMs?: number): Promise<void>;
-  verdictChanges(since: string | undefined): Promise<{ readonly changes: readonly VerdictChange[]; readonly now: string }>;
+  verdictChanges(since: string): Promise<{ readonly changes: readonly VerdictChange[]; readonly now: string }>;
   reportDecisions(decisions: readonly EnforcementDecision[]): Promise<void>;
 }
 
@@ -152,7 +152,7 @@ export function createConsoleClient(options: ConsoleClientOptions): ConsoleClien
       await response.body?.cancel();
     },
     async verdictChanges(since) {
-      const path = `/api/v1/enforcement/verdicts${since ? `?since=${encodeURIComponent(since)}` : ''}`;
+      const path = `/api/v1/enforcement/verdicts?since=${encodeURIComponent(since)}`;
       const response = await call('GET', path);
       if (!response.ok) throw await failed(response, `GET ${path}`);
       return parseJson(changesSchema, await readBounded(response, `GET ${path}`), `GET ${path}`);
