@@ -32,6 +32,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   admission: async () => (await import('./admission.js')).registerAdmissionCommand,
   serve: async () => (await import('./serve.js')).registerServeCommand,
   audit: async () => (await import('./audit.js')).registerAuditCommand,
+  console: async () => (await import('./console.js')).registerConsoleCommand,
   defender: async () => (await import('./defender.js')).registerDefenderCommand,
 };
 const named = process.argv.slice(2).find((arg) => !arg.startsWith('-'));

@@ -188,10 +188,11 @@ describe.each(STORE_DIALECTS)('event sink on %s', (dialect) => {
     await addRule({ trigger: { events: [{ type: 'health.problem' }] }, target: { type: 'slack', urlSealed: sealSecret(config.secretKey, hook.url) } });
     const a = createEventSink(store, config, pino({ level: 'silent' }));
     const b = createEventSink(store, config, pino({ level: 'silent' }));
-    await a.publish(Array.from({ length: 20 }, (_, n) => ({ type: 'health.problem', at: new Date().toISOString(), summary: `p${n}`, detail: {} })));
+    await a.publish(Array.from({ length: 100 }, (_, n) => ({ type: 'health.problem', at: new Date().toISOString(), summary: `p${n}`, detail: {} })));
     const [na, nb] = await Promise.all([a.deliverDue(), b.deliverDue()]);
-    expect(na + nb).toBe(20);
-    expect(hook.received).toHaveLength(20);
+    expect(na + nb).toBe(100);
+    expect(hook.received).toHaveLength(100);
+    expect(new Set(hook.received.map((r) => (JSON.parse(r.raw) as { text: string }).text)).size).toBe(100);
   });
 
   it('fails deliveries whose rule was deleted or disabled instead of sending them', async () => {

@@ -7,8 +7,8 @@
  * backoff until they are sent or have used their attempts ('failed').
  *
  * Several console replicas may run the loop on one PostgreSQL store: a
- * delivery is claimed by moving its next_attempt_at forward by a lease with a
- * compare-and-set, so only one replica sends it, and a replica that dies
+ * delivery is claimed by moving its next_attempt_at forward by a lease in an
+ * UPDATE that re-checks it is still due, so only one replica sends it, and a replica that dies
  * mid-send leaves it to be retried when the lease runs out (at-least-once;
  * receivers de-duplicate on the delivery id).
  */
@@ -112,13 +112,19 @@ export function createEventSink(store: Store, config: ConsoleConfig, log: Logger
     wake();
   }
 
-  /** Takes a due delivery for this process; false when another got it first. */
-  async function claim(id: string, dueAt: string): Promise<boolean> {
+  /**
+   * Takes due deliveries for this process in one statement: the lease moves
+   * next_attempt_at forward, and the WHERE re-checked on each row (PostgreSQL
+   * re-evaluates it after a concurrent update; SQLite serializes writers)
+   * leaves a row another replica took first out of RETURNING.
+   */
+  async function claim(ids: readonly string[], nowIso: string): Promise<string[]> {
+    if (ids.length === 0) return [];
     const until = new Date(now().getTime() + leaseMs).toISOString();
-    const result = await store.db.updateTable('alert_deliveries').set({ next_attempt_at: until })
-      .where('id', '=', id).where('state', '=', 'pending').where('next_attempt_at', '=', dueAt)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    const rows = await store.db.updateTable('alert_deliveries').set({ next_attempt_at: until })
+      .where('id', 'in', ids).where('state', '=', 'pending').where('next_attempt_at', '<=', nowIso)
+      .returning('id').execute();
+    return rows.map((r) => r.id);
   }
 
   async function attempt(id: string): Promise<void> {
@@ -160,11 +166,11 @@ export function createEventSink(store: Store, config: ConsoleConfig, log: Logger
   }
 
   async function deliverDue(): Promise<number> {
-    const due = await store.db.selectFrom('alert_deliveries').select(['id', 'next_attempt_at'])
-      .where('state', '=', 'pending').where('next_attempt_at', '<=', now().toISOString())
+    const nowIso = now().toISOString();
+    const due = await store.db.selectFrom('alert_deliveries').select('id')
+      .where('state', '=', 'pending').where('next_attempt_at', '<=', nowIso)
       .orderBy('next_attempt_at').limit(BATCH).execute();
-    const claimed: string[] = [];
-    for (const d of due) if (await claim(d.id, d.next_attempt_at)) claimed.push(d.id);
+    const claimed = await claim(due.map((d) => d.id), nowIso);
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < claimed.length) {
