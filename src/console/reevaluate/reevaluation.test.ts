@@ -39,7 +39,7 @@ describe.each(STORE_DIALECTS)('re-evaluation after advisory changes on %s', (dia
       id: 'rule-1',
       name: 'security team',
       trigger: JSON.stringify({ events: [{ type: 'finding.new', minSeverity: 'high' }, { type: 'verdict.changed', to: ['block'] }] }),
-      target: JSON.stringify({ type: 'slack', url: 'http://127.0.0.1:9/hook' }),
+      target: JSON.stringify({ type: 'syslog', host: '127.0.0.1', port: 9, protocol: 'udp' }),
       enabled: 1,
       created_at: new Date().toISOString(),
     }).execute();

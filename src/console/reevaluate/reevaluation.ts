@@ -74,6 +74,8 @@ export interface ReevaluationService {
   resume(): void;
   /** Waits for the background work started by resume(). */
   idle(): Promise<void>;
+  /** Stops at the next checkpoint (the rest of a run stays for whoever resumes it) and waits for that. */
+  stop(): Promise<void>;
 }
 
 /**
@@ -84,7 +86,10 @@ export interface ReevaluationService {
 export function registerReevaluation(ctx: ConsoleContext, options: ProcessOptions = {}): ReevaluationService {
   let loop: Promise<void> | undefined;
   let again = false;
+  let stopping = false;
+  const processOptions: ProcessOptions = { ...options, shouldStop: () => stopping };
   const kick = (): Promise<void> => {
+    if (stopping) return Promise.resolve();
     if (loop) {
       again = true;
       return loop;
@@ -93,8 +98,8 @@ export function registerReevaluation(ctx: ConsoleContext, options: ProcessOption
       try {
         do {
           again = false;
-          await processReevaluations(ctx, options);
-        } while (again);
+          await processReevaluations(ctx, processOptions);
+        } while (again && !stopping);
       } finally {
         loop = undefined;
       }
@@ -116,6 +121,10 @@ export function registerReevaluation(ctx: ConsoleContext, options: ProcessOption
       kick().catch((error: unknown) => ctx.log.error({ err: error }, 'resuming re-evaluation failed'));
     },
     idle: async () => {
+      while (loop) await loop.catch(() => undefined);
+    },
+    async stop() {
+      stopping = true;
       while (loop) await loop.catch(() => undefined);
     },
   };

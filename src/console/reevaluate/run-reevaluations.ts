@@ -30,6 +30,8 @@ import {
 export interface ProcessOptions {
   /** Stop after this many chunks (tests). */
   readonly maxChunks?: number;
+  /** Checked between chunks: a stopping process leaves the rest of the run to whoever resumes it. */
+  readonly shouldStop?: () => boolean;
   /** Images re-decided at once within a chunk; default 1 on SQLite (one connection), 4 on PostgreSQL. */
   readonly concurrency?: number;
 }
@@ -107,7 +109,7 @@ export async function processReevaluations(ctx: ConsoleContext, options: Process
   let chunks = 0;
   const skipped = new Set<string>();
   for (;;) {
-    if (options.maxChunks !== undefined && chunks >= options.maxChunks) break;
+    if ((options.maxChunks !== undefined && chunks >= options.maxChunks) || options.shouldStop?.()) break;
     const candidate = (await pendingRuns(ctx.store.db)).find((r) => !skipped.has(r.run.id));
     if (!candidate) break;
     let stored = await claim(ctx, candidate);
@@ -116,7 +118,7 @@ export async function processReevaluations(ctx: ConsoleContext, options: Process
       continue;
     }
     while (stored && stored.run.nextChunk < stored.run.chunks) {
-      if (options.maxChunks !== undefined && chunks >= options.maxChunks) break;
+      if ((options.maxChunks !== undefined && chunks >= options.maxChunks) || options.shouldStop?.()) break;
       const { run } = stored;
       const items = (await readChunk(ctx.store.db, run.id, run.nextChunk)) ?? [];
       const outcome = await decideChunk(ctx, run, items, concurrency);

@@ -14,6 +14,7 @@ import { policyRoutes } from './policies.js';
 import { exceptionRoutes } from './exceptions.js';
 import { advisoryRoutes } from './advisories.js';
 import { vulnerabilityRoutes } from './vulnerabilities.js';
+import { healthProblemRoutes } from './health-problems.js';
 import { scanRoutes } from './scans.js';
 import { imageRoutes } from './images.js';
 import { fleetRoutes } from './fleet.js';
@@ -33,6 +34,7 @@ export const ROUTES: readonly ConsoleRoute[] = [
   ...auditRoutes,
   ...advisoryRoutes,
   ...vulnerabilityRoutes,
+  ...healthProblemRoutes,
   ...scanRoutes,
   ...imageRoutes,
   ...fleetRoutes,
