@@ -29,14 +29,21 @@ export interface RunningDefender {
   close(): Promise<void>;
 }
 
+function requirePolicyPath(config: DefenderConfig): string {
+  if (!config.policyPath) throw new Error('a policy file is needed without a console (--policy FILE)');
+  return config.policyPath;
+}
+
 export async function runDefender(config: DefenderConfig, log: (line: string) => void): Promise<RunningDefender> {
+  // Filled once the socket listens; callbacks before that have nothing to re-judge.
+  const late: { guard?: ContainerGuard; writer?: { schedule(): void } } = {};
+  // A policy that does not load stops the start before anything is written on the host.
+  const watch = config.console ? undefined : await watchPolicyFile(requirePolicyPath(config), { log, onChange: () => void late.guard?.recheck() });
   const cache = await readVerdictCache(config.cacheFile, log);
   let link: ConsoleLink | undefined;
   const decisions = openDecisionLog(config.logFile, (d: LoggedDecision) => link?.report(d));
   const engine = createEngineApi(config.dockerHost);
 
-  // Filled once the socket listens; callbacks before that have nothing to re-judge.
-  const late: { guard?: ContainerGuard; writer?: { schedule(): void } } = {};
   let current: () => PolicySet;
   let reloadPolicy: () => Promise<void> = async () => {};
   let stopPolicy: () => void = () => {};
@@ -50,8 +57,7 @@ export async function runDefender(config: DefenderConfig, log: (line: string) =>
     }, onCachedPolicy: () => late.writer?.schedule(), containers: () => late.guard?.containers() ?? [] });
     current = link.policy;
   } else {
-    if (!config.policyPath) throw new Error('a policy file is needed without a console (--policy FILE)');
-    const watch = await watchPolicyFile(config.policyPath, { log, onChange: onPolicyChange });
+    if (!watch) throw new Error('a policy file is needed without a console (--policy FILE)');
     current = watch.current;
     reloadPolicy = watch.check;
     stopPolicy = watch.stop;
