@@ -61,6 +61,13 @@ export interface Cataloger {
   /** Bump when output changes: cached inventories are rebuilt. */
   readonly version: number;
   readonly ecosystems: readonly Ecosystem[];
+  /**
+   * True for manifests and lockfiles: what a project declares, not what is
+   * installed. Such a file installed by an OS package (Debian ships
+   * upstream lockfiles under /usr/share/nodejs, for one) describes how that
+   * package was built upstream, not what the image runs, and is not cataloged.
+   */
+  readonly declares?: boolean;
   /** Human description of the files read, for `bulkhead catalogers`. */
   readonly reads: readonly string[];
   /** Pure, no I/O: whether the streamer must keep this absolute path's content. */

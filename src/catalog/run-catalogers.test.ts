@@ -131,4 +131,21 @@ describe('runCatalogers', () => {
     expect(outcome.runs.find((r) => r.name === 'test/libyaml')?.packages).toBe(0);
     expect(outcome.runs.find((r) => r.name === 'test/libyaml-copy')?.packages).toBe(1);
   });
+
+  it('does not read a lockfile an OS package installed (it describes the upstream build), but reads the project\'s own', async () => {
+    const osCataloger: Cataloger = {
+      name: 'test/os',
+      version: 1,
+      ecosystems: ['deb'],
+      reads: ['/db'],
+      selects: (p) => p === '/db',
+      catalog: async () => ({
+        packages: [{ ecosystem: 'deb', name: 'node-nanoid', version: '3.3.4', purl: 'pkg:deb/debian/node-nanoid@3.3.4', licenses: [], locations: [{ path: '/db' }], files: ['/usr/share/nodejs/nanoid/pnpm-lock.yaml'] }],
+      }),
+    };
+    const lockCataloger: Cataloger = { ...lineCataloger, name: 'test/lock', declares: true, selects: (p) => p.endsWith('/pnpm-lock.yaml') };
+    const tree = memoryFileTree({ '/db': 'x', '/usr/share/nodejs/nanoid/pnpm-lock.yaml': 'esbuild@0.14.0', '/app/pnpm-lock.yaml': 'express@4.18.2' });
+    const outcome = await runCatalogers(tree, [osCataloger, lockCataloger], { maxFileBytes: 1024 });
+    expect(outcome.packages.filter((p) => p.foundBy === 'test/lock').map((p) => `${p.name}@${p.version} ${p.locations[0]?.path}`)).toEqual(['express@4.18.2 /app/pnpm-lock.yaml']);
+  });
 });

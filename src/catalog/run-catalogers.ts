@@ -70,7 +70,10 @@ export async function runCatalogers(
   let index = 0;
   for (const cataloger of catalogers) {
     options.onCataloger?.(cataloger.name, index++, catalogers.length);
-    const files = await keepSniffed(tree, cataloger, selected.get(cataloger) ?? [], options.maxFileBytes);
+    const offered = selected.get(cataloger) ?? [];
+    // OS catalogers run first, so `owned` already names every file a package database claims.
+    const kept = cataloger.declares ? offered.filter((f) => !owned.has(tree.resolve(f.path) ?? f.path)) : offered;
+    const files = await keepSniffed(tree, cataloger, kept, options.maxFileBytes);
     if (files.length === 0) {
       runs.push({ name: cataloger.name, version: cataloger.version, packages: 0, files: 0 });
       continue;

@@ -69,7 +69,13 @@ export async function inventory(target: string | Target, options: InventoryOptio
     return readSbom(text, reference, { toolVersion: toolVersion() });
   }
 
-  const selects = (p: string): boolean => distroSelects(p) || catalogers.some((c) => c.selects(p)) || options.extraSelects?.(p) === true;
+  // Regular files the stream offered and some cataloger selected: the only ones worth offering the catalogers again.
+  const selectedPaths = new Set<string>();
+  const selects = (p: string): boolean => {
+    const wanted = distroSelects(p) || catalogers.some((c) => c.selects(p)) || options.extraSelects?.(p) === true;
+    if (wanted) selectedPaths.add(p);
+    return wanted;
+  };
   const sniffers = catalogers.flatMap((c) => (c.sniff ? [c.sniff] : []));
   // A file's content is reduced only for its one reader: nobody else selects or sniffs it.
   const reducers = catalogers.filter((c) => c.reduce !== undefined);
@@ -111,6 +117,9 @@ export async function inventory(target: string | Target, options: InventoryOptio
       );
       tree = read.tree;
       image = read.metadata;
+      // Every regular file went through selects() while streaming; links are resolved by the runner.
+      const streamed = tree;
+      candidates = [...streamed.entries()].filter((e) => e.type !== 'file' || selectedPaths.has(e.path) || streamed.readable(e.path));
       warnings.push(...read.warnings);
     } finally {
       await source.close();

@@ -5,7 +5,8 @@ import { parsePackagesLock } from './parse-packages-lock.js';
 
 export const dotnetPackagesLockCataloger: Cataloger = {
   name: 'lang/nuget-packages-lock',
-  version: 1,
+  version: 2,
+  declares: true,
   ecosystems: ['nuget'],
   reads: ['packages.lock.json (NuGet lock file)'],
   selects: (p) => path.posix.basename(p) === 'packages.lock.json',

@@ -28,7 +28,8 @@ function isGoModPath(path: string, base: 'go.mod' | 'go.sum'): boolean {
 
 export const goModCataloger: Cataloger = {
   name: NAME,
-  version: 1,
+  version: 2,
+  declares: true,
   ecosystems: ['go'],
   reads: ['**/go.mod', '**/go.sum (beside a go.mod)'],
   selects: (path) => isGoModPath(path, 'go.mod') || isGoModPath(path, 'go.sum'),

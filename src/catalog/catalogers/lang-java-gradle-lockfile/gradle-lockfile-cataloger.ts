@@ -20,7 +20,8 @@ function isProductionConfiguration(name: string): boolean {
 
 export const gradleLockfileCataloger: Cataloger = {
   name: NAME,
-  version: 1,
+  version: 2,
+  declares: true,
   ecosystems: ['maven'],
   reads: ['**/gradle.lockfile', '**/gradle/dependency-locks/*.lockfile'],
   selects: (path) => path.endsWith('/gradle.lockfile') || LEGACY.test(path),

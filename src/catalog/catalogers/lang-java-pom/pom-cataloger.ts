@@ -17,7 +17,8 @@ const MAX_BYTES = 16 * 1024 * 1024;
 
 export const pomCataloger: Cataloger = {
   name: NAME,
-  version: 1,
+  version: 2,
+  declares: true,
   ecosystems: ['maven'],
   reads: ['**/pom.xml'],
   selects: (path) => path.endsWith('/pom.xml') && !path.includes('/.m2/repository/'),

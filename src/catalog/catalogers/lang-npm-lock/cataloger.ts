@@ -8,7 +8,8 @@ const NAMES = new Set(['package-lock.json', 'npm-shrinkwrap.json']);
 
 export const npmLockCataloger: Cataloger = {
   name: 'lang/npm-lock',
-  version: 1,
+  version: 2,
+  declares: true,
   ecosystems: ['npm'],
   reads: ['package-lock.json and npm-shrinkwrap.json (lockfile v1-v3) outside node_modules'],
   selects: (p) => NAMES.has(path.posix.basename(p)) && !isInsideNodeModules(p),

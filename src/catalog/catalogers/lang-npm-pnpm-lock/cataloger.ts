@@ -6,7 +6,8 @@ import { parsePnpmLock } from './parse-pnpm-lock.js';
 
 export const pnpmLockCataloger: Cataloger = {
   name: 'lang/pnpm-lock',
-  version: 1,
+  version: 2,
+  declares: true,
   ecosystems: ['npm'],
   reads: ['pnpm-lock.yaml (lockfile v5-v9) outside node_modules'],
   selects: (p) => path.posix.basename(p) === 'pnpm-lock.yaml' && !isInsideNodeModules(p),

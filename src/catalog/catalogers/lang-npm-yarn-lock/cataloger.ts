@@ -6,7 +6,8 @@ import { parseYarnLock } from './parse-yarn-lock.js';
 
 export const yarnLockCataloger: Cataloger = {
   name: 'lang/yarn-lock',
-  version: 1,
+  version: 2,
+  declares: true,
   ecosystems: ['npm'],
   reads: ['yarn.lock (classic v1 and berry v2+) outside node_modules'],
   selects: (p) => path.posix.basename(p) === 'yarn.lock' && !isInsideNodeModules(p),

@@ -8,7 +8,8 @@ const isLock = (p: string): boolean => path.posix.basename(p) === 'composer.lock
 
 export const composerLockCataloger: Cataloger = {
   name: 'lang/composer-lock',
-  version: 1,
+  version: 2,
+  declares: true,
   ecosystems: ['composer'],
   reads: ['composer.lock outside vendor/'],
   selects: isLock,

@@ -5,7 +5,8 @@ import { parsePipfileLock } from './parse-pipfile-lock.js';
 
 export const pipfileLockCataloger: Cataloger = {
   name: 'lang/pipfile-lock',
-  version: 1,
+  version: 2,
+  declares: true,
   ecosystems: ['pypi'],
   reads: ['Pipfile.lock'],
   selects: (p) => path.posix.basename(p) === 'Pipfile.lock',

@@ -5,7 +5,8 @@ import { parsePoetryLock } from './parse-poetry-lock.js';
 
 export const poetryLockCataloger: Cataloger = {
   name: 'lang/poetry-lock',
-  version: 1,
+  version: 2,
+  declares: true,
   ecosystems: ['pypi'],
   reads: ['poetry.lock'],
   selects: (p) => path.posix.basename(p) === 'poetry.lock',

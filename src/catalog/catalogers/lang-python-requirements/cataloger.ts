@@ -22,7 +22,8 @@ export function isRequirementsFile(p: string): boolean {
 
 export const pythonRequirementsCataloger: Cataloger = {
   name: NAME,
-  version: 1,
+  version: 2,
+  declares: true,
   ecosystems: ['pypi'],
   reads: ['requirements*.txt and requirements/*.txt: exact pins (== and ===), following -r includes inside the image'],
   selects: isRequirementsFile,

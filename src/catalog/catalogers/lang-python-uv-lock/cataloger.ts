@@ -5,7 +5,8 @@ import { parseUvLock } from './parse-uv-lock.js';
 
 export const uvLockCataloger: Cataloger = {
   name: 'lang/uv-lock',
-  version: 1,
+  version: 2,
+  declares: true,
   ecosystems: ['pypi'],
   reads: ['uv.lock'],
   selects: (p) => path.posix.basename(p) === 'uv.lock',

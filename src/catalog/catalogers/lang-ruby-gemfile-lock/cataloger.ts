@@ -5,7 +5,8 @@ import { parseGemfileLock } from './parse-gemfile-lock.js';
 
 export const gemfileLockCataloger: Cataloger = {
   name: 'lang/gemfile-lock',
-  version: 1,
+  version: 2,
+  declares: true,
   ecosystems: ['gem'],
   reads: ['Gemfile.lock and gems.locked (Bundler)'],
   selects: (p) => {

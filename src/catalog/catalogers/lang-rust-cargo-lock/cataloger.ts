@@ -5,7 +5,8 @@ import { parseCargoLock } from './parse-cargo-lock.js';
 
 export const cargoLockCataloger: Cataloger = {
   name: 'lang/cargo-lock',
-  version: 1,
+  version: 2,
+  declares: true,
   ecosystems: ['cargo'],
   reads: ['Cargo.lock (format v1-v4)'],
   selects: (p) => path.posix.basename(p) === 'Cargo.lock',
