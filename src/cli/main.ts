@@ -31,6 +31,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   host: async () => (await import('./host.js')).registerHostCommand,
   admission: async () => (await import('./admission.js')).registerAdmissionCommand,
   serve: async () => (await import('./serve.js')).registerServeCommand,
+  worker: async () => (await import('./worker.js')).registerWorkerCommand,
   audit: async () => (await import('./audit.js')).registerAuditCommand,
   console: async () => (await import('./console.js')).registerConsoleCommand,
   defender: async () => (await import('./defender.js')).registerDefenderCommand,

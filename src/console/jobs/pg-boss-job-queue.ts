@@ -60,10 +60,31 @@ export function createPgBossJobQueue(store: Store, options: JobQueueOptions): Jo
     return booting;
   }
 
+  /**
+   * Creates the kind's pg-boss queue once. Creation attaches a partition to pg-boss's job table,
+   * and two creations at once (two kinds here, or two workers starting together) can deadlock in
+   * PostgreSQL: they are serialized in this process and retried when another process wins.
+   */
+  let creating: Promise<unknown> = Promise.resolve();
+  async function createQueue(kind: string): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if (await boss.getQueue(kind)) return;
+        await boss.createQueue(kind);
+        return;
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (attempt >= 6 || (code !== '40P01' && code !== '23505')) throw error;
+        await new Promise((r) => setTimeout(r, 25 * 2 ** attempt * (1 + Math.random())));
+      }
+    }
+  }
+
   function queue(kind: string): Promise<void> {
     let ready = queues.get(kind);
     if (!ready) {
-      ready = boot().then(() => boss.createQueue(kind));
+      ready = creating.then(() => boot()).then(() => createQueue(kind));
+      creating = ready.catch(() => undefined);
       ready.catch(() => queues.delete(kind));
       queues.set(kind, ready);
     }
