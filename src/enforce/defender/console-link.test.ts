@@ -124,6 +124,19 @@ describe('console link (connected mode)', () => {
     expect(delivered.filter((d) => d.allowed)).toHaveLength(225);
   });
 
+  it('keeps decisions within the console\'s bounds and drops a batch it refuses as invalid', async () => {
+    const server = await consoleServer({ failDecisions: 0 });
+    open.push(server);
+    const l = await link(server.url);
+    l.report({ ...decision(1), reasons: Array.from({ length: 150 }, (_, i) => `r${i} ${'x'.repeat(5000)}`), rules: Array.from({ length: 120 }, (_, i) => `rule${i}`) });
+    await l.flush();
+    const sent = JSON.parse(server.seen.filter((s) => s.url === '/api/v1/enforcement/decisions').at(-1)?.body ?? '{}') as { decisions: { reasons: string[]; rules: string[] }[] };
+    expect(sent.decisions[0]?.reasons).toHaveLength(100);
+    expect(sent.decisions[0]?.reasons.every((r) => r.length <= 4096)).toBe(true);
+    expect(sent.decisions[0]?.reasons[99]).toBe('… and 51 more (decision d1 in the host\'s log)');
+    expect(sent.decisions[0]?.rules).toHaveLength(100);
+  });
+
   it('reports the host and passes verdict changes on with the new decision', async () => {
     const changes: unknown[] = [{ digest: DIGEST, from: 'allow', to: 'block', at: '2026-06-01T00:00:04.000Z', reason: 'advisory-update' }];
     const server = await consoleServer({ changes: () => changes.splice(0) });

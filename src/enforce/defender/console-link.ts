@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import type { Decision } from '../../domain/decision.js';
-import type { ReportedContainer } from '../../domain/enforcement.js';
+import type { EnforcementDecision, ReportedContainer } from '../../domain/enforcement.js';
 import { compilePolicy, type PolicySet } from '../../policy/index.js';
 import type { LoggedDecision } from './decision-log.js';
 import type { DefenderConfig } from './defender-config.js';
@@ -58,6 +58,21 @@ export interface ConsoleLink {
   /** Sends what is queued now (tests, shutdown). */
   flush(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The wire shape, within the console's bounds (100 reasons of 4 KiB, 100 rules): a blocked image can have thousands of findings. */
+function wireDecision(d: LoggedDecision): EnforcementDecision {
+  const { id: _id, fallback: _fallback, ...wire } = d;
+  const reasons = wire.reasons.length > 100 ? [...wire.reasons.slice(0, 99), `… and ${wire.reasons.length - 99} more (decision ${d.id} in the host's log)`] : wire.reasons;
+  return {
+    ...wire,
+    source: wire.source.slice(0, 255),
+    action: wire.action.slice(0, 128),
+    ...(wire.user !== undefined ? { user: wire.user.slice(0, 512) } : {}),
+    ...(wire.image ? { image: { reference: wire.image.reference.slice(0, 1024), ...(wire.image.digest && /^sha256:[a-f0-9]{64}$/.test(wire.image.digest) ? { digest: wire.image.digest } : {}) } } : {}),
+    reasons: reasons.map((r) => r.slice(0, 4096)),
+    rules: wire.rules.slice(0, 100),
+  };
 }
 
 export async function startConsoleLink(options: ConsoleLinkOptions): Promise<ConsoleLink> {
@@ -123,8 +138,13 @@ export async function startConsoleLink(options: ConsoleLinkOptions): Promise<Con
     sending ??= (async () => {
       while (queue.length > 0) {
         const batch = queue.slice(0, BATCH);
-        const res = await call('POST', '/api/v1/enforcement/decisions', { decisions: batch.map(({ id: _id, fallback: _f, ...d }) => d) });
-        if (res.status >= 300) throw new Error(`POST /api/v1/enforcement/decisions answered ${res.status}`);
+        const res = await call('POST', '/api/v1/enforcement/decisions', { decisions: batch.map(wireDecision) });
+        // A batch the console refuses as invalid would be refused forever: log it and move on.
+        if (res.status === 400 || res.status === 413 || res.status === 422) {
+          log(`the console refused ${batch.length} decision(s) (${res.status}): ${res.text.slice(0, 300)}; they stay in the local log only`);
+        } else if (res.status >= 300) {
+          throw new Error(`POST /api/v1/enforcement/decisions answered ${res.status}`);
+        }
         queue.splice(0, batch.length);
         failures = 0;
       }
