@@ -33,7 +33,7 @@ export interface EventSinkOptions {
   readonly backoffMaxMs?: number;
   /** Per-send timeout (default 10 s). */
   readonly timeoutMs?: number;
-  /** Deliveries sent at the same time (default 8). */
+  /** Deliveries sent at the same time (default 16). */
   readonly concurrency?: number;
   /** Sent and failed deliveries older than this are deleted (default 30 days; the audit log keeps rule changes). */
   readonly retentionDays?: number;
@@ -50,7 +50,7 @@ export interface ManagedEventSink extends EventSink {
   pruneFinished(): Promise<number>;
 }
 
-const BATCH = 100;
+const BATCH = 200;
 const PRUNE_EVERY_MS = 60 * 60_000;
 const INSERT_CHUNK = 200;
 
@@ -66,7 +66,7 @@ export function createEventSink(store: Store, config: ConsoleConfig, log: Logger
   const backoffBaseMs = Math.max(1, options.backoffBaseMs ?? 5000);
   const backoffMaxMs = Math.max(backoffBaseMs, options.backoffMaxMs ?? 15 * 60_000);
   const timeoutMs = Math.max(100, options.timeoutMs ?? 10_000);
-  const concurrency = Math.max(1, options.concurrency ?? 8);
+  const concurrency = Math.max(1, options.concurrency ?? 16);
   // A claimed delivery is not taken by another replica until the send's timeout has surely passed.
   const leaseMs = timeoutMs * 3 + 5000;
   const retentionMs = Math.max(1, options.retentionDays ?? 30) * 86_400_000;
@@ -103,11 +103,16 @@ export function createEventSink(store: Store, config: ConsoleConfig, log: Logger
       }
     }
     if (deliveries.length === 0) return;
-    await store.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < deliveries.length; i += INSERT_CHUNK) {
-        await trx.insertInto('alert_deliveries').values(deliveries.slice(i, i + INSERT_CHUNK)).execute();
-      }
-    });
+    if (deliveries.length <= INSERT_CHUNK) {
+      // One statement is atomic by itself: no BEGIN/COMMIT round trips on the common path.
+      await store.db.insertInto('alert_deliveries').values(deliveries).execute();
+    } else {
+      await store.db.transaction().execute(async (trx) => {
+        for (let i = 0; i < deliveries.length; i += INSERT_CHUNK) {
+          await trx.insertInto('alert_deliveries').values(deliveries.slice(i, i + INSERT_CHUNK)).execute();
+        }
+      });
+    }
     log.debug({ deliveries: deliveries.length, events: events.length }, 'alerts recorded');
     wake();
   }
@@ -127,42 +132,15 @@ export function createEventSink(store: Store, config: ConsoleConfig, log: Logger
     return rows.map((r) => r.id);
   }
 
-  async function attempt(id: string): Promise<void> {
-    const delivery = await store.db.selectFrom('alert_deliveries').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!delivery || delivery.state !== 'pending') return;
-    const attempts = delivery.attempts + 1;
-    const rule = await store.db.selectFrom('alert_rules').selectAll().where('id', '=', delivery.rule_id).executeTakeFirst();
-    let error: string | undefined;
-    let final = false;
-    if (!rule) {
-      error = 'the alert rule was deleted';
-      final = true;
-    } else if (rule.enabled !== 1) {
-      error = 'the alert rule was disabled';
-      final = true;
-    } else {
-      const parsed = alertRuleFromRow(rule);
-      if ('error' in parsed) {
-        error = parsed.error;
-        final = true;
-      } else {
-        try {
-          await sendAlert(parsed.rule.target, delivery.id, JSON.parse(delivery.payload) as AlertPayload, { secretKey: config.secretKey, timeoutMs });
-        } catch (e) {
-          error = ((e as Error).message || 'send failed').slice(0, 1000);
-        }
-      }
+  /** Sends one claimed delivery; the outcome, for the batched bookkeeping after the pass. */
+  async function attempt(delivery: AlertDeliveryTable, rule: AlertRule | string): Promise<{ error?: string; final?: boolean }> {
+    if (typeof rule === 'string') return { error: rule, final: true };
+    try {
+      await sendAlert(rule.target, delivery.id, JSON.parse(delivery.payload) as AlertPayload, { secretKey: config.secretKey, timeoutMs });
+      return {};
+    } catch (e) {
+      return { error: ((e as Error).message || 'send failed').slice(0, 1000) };
     }
-    if (error === undefined) {
-      await store.db.updateTable('alert_deliveries').set({ state: 'sent', attempts, last_error: null, next_attempt_at: now().toISOString() }).where('id', '=', id).execute();
-      return;
-    }
-    const failed = final || attempts >= maxAttempts;
-    const next = failed ? now() : new Date(now().getTime() + alertBackoffMs(backoffBaseMs, backoffMaxMs, attempts));
-    await store.db.updateTable('alert_deliveries')
-      .set({ state: failed ? 'failed' : 'pending', attempts, last_error: error, next_attempt_at: next.toISOString() })
-      .where('id', '=', id).execute();
-    log[failed ? 'warn' : 'info']({ delivery: id, rule: delivery.rule_id, attempts, error }, failed ? 'alert delivery failed for good' : 'alert delivery failed; will retry');
   }
 
   async function deliverDue(): Promise<number> {
@@ -171,19 +149,48 @@ export function createEventSink(store: Store, config: ConsoleConfig, log: Logger
       .where('state', '=', 'pending').where('next_attempt_at', '<=', nowIso)
       .orderBy('next_attempt_at').limit(BATCH).execute();
     const claimed = await claim(due.map((d) => d.id), nowIso);
+    if (claimed.length === 0) return 0;
+    const deliveries = await store.db.selectFrom('alert_deliveries').selectAll().where('id', 'in', claimed).where('state', '=', 'pending').execute();
+    const ruleIds = [...new Set(deliveries.map((d) => d.rule_id))];
+    const ruleRows = await store.db.selectFrom('alert_rules').selectAll().where('id', 'in', ruleIds).execute();
+    // A rule, or why its deliveries cannot be sent (then they fail without further attempts).
+    const rules = new Map<string, AlertRule | string>(ruleIds.map((id) => [id, 'the alert rule was deleted']));
+    for (const row of ruleRows) {
+      const parsed = alertRuleFromRow(row);
+      rules.set(row.id, row.enabled !== 1 ? 'the alert rule was disabled' : 'error' in parsed ? parsed.error : parsed.rule);
+    }
+    const sent: string[] = [];
     let next = 0;
     const worker = async (): Promise<void> => {
-      while (next < claimed.length) {
-        const id = claimed[next++] as string;
-        try {
-          await attempt(id);
-        } catch (error) {
-          // A store error here leaves the delivery claimed; the lease hands it back later.
-          log.error({ delivery: id, err: error }, 'alert delivery could not be recorded');
+      while (next < deliveries.length) {
+        const delivery = deliveries[next++] as AlertDeliveryTable;
+        const outcome = await attempt(delivery, rules.get(delivery.rule_id) as AlertRule | string);
+        if (outcome.error === undefined) {
+          sent.push(delivery.id);
+          continue;
         }
+        const attempts = delivery.attempts + 1;
+        const failed = outcome.final === true || attempts >= maxAttempts;
+        const retryAt = failed ? now() : new Date(now().getTime() + alertBackoffMs(backoffBaseMs, backoffMaxMs, attempts));
+        try {
+          await store.db.updateTable('alert_deliveries')
+            .set({ state: failed ? 'failed' : 'pending', attempts, last_error: outcome.error, next_attempt_at: retryAt.toISOString() })
+            .where('id', '=', delivery.id).execute();
+        } catch (error) {
+          // Left claimed: the lease hands it back later.
+          log.error({ delivery: delivery.id, err: error }, 'alert delivery outcome could not be recorded');
+        }
+        log[failed ? 'warn' : 'info']({ delivery: delivery.id, rule: delivery.rule_id, attempts, error: outcome.error }, failed ? 'alert delivery failed for good' : 'alert delivery failed; will retry');
       }
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, claimed.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(concurrency, deliveries.length) }, worker));
+    // Sent ones in one statement per chunk; attempts is the stored count plus this one.
+    const at = now().toISOString();
+    for (let i = 0; i < sent.length; i += INSERT_CHUNK) {
+      await store.db.updateTable('alert_deliveries')
+        .set((eb) => ({ state: 'sent', attempts: eb('attempts', '+', 1), last_error: null, next_attempt_at: at }))
+        .where('id', 'in', sent.slice(i, i + INSERT_CHUNK)).execute();
+    }
     return claimed.length;
   }
 

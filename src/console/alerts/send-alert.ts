@@ -43,6 +43,26 @@ export function slackMessage(payload: AlertPayload): { text: string; blocks: unk
   };
 }
 
+/** The receiver's answer is not used: a short one is read to its end so the keep-alive connection is reused; a long one is cut. */
+async function drain(response: Response): Promise<void> {
+  const reader = response.body?.getReader();
+  if (!reader) return;
+  let read = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      read += value.byteLength;
+      if (read > 64 * 1024) {
+        await reader.cancel();
+        return;
+      }
+    }
+  } catch {
+    // The answer broke off after its status: the status decides.
+  }
+}
+
 async function post(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<void> {
   let response: Response;
   try {
@@ -59,8 +79,7 @@ async function post(url: string, body: string, headers: Record<string, string>, 
     const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (cause?.code ?? cause?.message ?? (error as Error).message);
     throw new Error(`POST ${new URL(url).origin}: ${reason}`, { cause: error });
   }
-  // The receiver's answer is not used; read a little so the connection can be reused, never all of it.
-  await response.body?.cancel().catch(() => undefined);
+  await drain(response);
   if (response.status < 200 || response.status > 299) throw new Error(`POST ${new URL(url).origin}: HTTP ${response.status}`);
 }
 
