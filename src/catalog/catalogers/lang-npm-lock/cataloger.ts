@@ -2,7 +2,23 @@ import path from 'node:path';
 import type { Cataloger } from '../../cataloger.js';
 import { catalogEachFile } from '../lang-shared/index.js';
 import { isInsideNodeModules } from '../lang-npm/index.js';
+import type { CatalogContext, CatalogResult } from '../../cataloger.js';
 import { parsePackageLock } from './parse-package-lock.js';
+
+/**
+ * In an installed project (node_modules beside the lockfile), an optional
+ * package npm did not install — fsevents on Linux, a platform binary for
+ * another CPU — is not in the image; in a bare source checkout every locked
+ * package counts. Lockfile v2/v3 keys are install paths, so the check is exact.
+ */
+function skipUninstalledOptionals(result: CatalogResult, dir: string, ctx: CatalogContext): CatalogResult {
+  if (ctx.tree.get(path.posix.join(dir, 'node_modules'))?.type !== 'dir') return result;
+  const installed = (key: string): boolean => ctx.tree.get(path.posix.join(dir, key, 'package.json')) !== undefined;
+  return {
+    ...result,
+    packages: result.packages.filter((p) => p.scope !== 'optional' || p.key === undefined || !p.key.startsWith('node_modules/') || installed(p.key)),
+  };
+}
 
 const NAMES = new Set(['package-lock.json', 'npm-shrinkwrap.json']);
 
@@ -21,6 +37,6 @@ export const npmLockCataloger: Cataloger = {
       accept: (file, c) =>
         path.posix.basename(file.path) !== 'package-lock.json' ||
         c.tree.get(path.posix.join(path.posix.dirname(file.path), 'npm-shrinkwrap.json')) === undefined,
-      parse: (text, file) => parsePackageLock(text, file),
+      parse: (text, file, c) => skipUninstalledOptionals(parsePackageLock(text, file), path.posix.dirname(file.path), c),
     }),
 };

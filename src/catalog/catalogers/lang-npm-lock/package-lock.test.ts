@@ -34,6 +34,24 @@ describe('lang/npm-lock on a package-lock.json v3 written by npm 11', () => {
     expect(out.packages[0]?.locations).toEqual([{ path: '/srv/app/package-lock.json' }]);
   });
 
+  it('leaves out optional packages npm did not install beside an installed project, but not in a bare checkout', async () => {
+    // What npm 11 writes for a project depending on chokidar 3 (fsevents is darwin-only).
+    const lock = JSON.stringify({
+      name: 'app',
+      lockfileVersion: 3,
+      requires: true,
+      packages: {
+        '': { name: 'app', dependencies: { chokidar: '^3.6.0' } },
+        'node_modules/chokidar': { version: '3.6.0', optionalDependencies: { fsevents: '~2.3.2' } },
+        'node_modules/fsevents': { version: '2.3.3', optional: true, os: ['darwin'] },
+      },
+    });
+    const names = async (files: Record<string, string>) =>
+      (await runCataloger(npmLockCataloger, memoryFileTree(files))).packages.map((p) => `${p.name}@${p.version}`).sort();
+    expect(await names({ '/app/package-lock.json': lock, '/app/node_modules/chokidar/package.json': '{}' })).toEqual(['chokidar@3.6.0']);
+    expect(await names({ '/app/package-lock.json': lock })).toEqual(['chokidar@3.6.0', 'fsevents@2.3.3']);
+  });
+
   it('ignores lockfiles inside node_modules and a package-lock.json shadowed by npm-shrinkwrap.json', () => {
     expect(npmLockCataloger.selects('/srv/app/node_modules/x/package-lock.json')).toBe(false);
     expect(npmLockCataloger.selects('/srv/app/node_modules/.package-lock.json')).toBe(false);
