@@ -93,7 +93,7 @@ export async function createPolicyVersion(ctx: ConsoleContext, input: NewPolicyV
   const at = ctx.now().toISOString();
   let row: PolicyVersionTable | undefined;
   // Two authors saving at once race for the same number; the unique (name, version) constraint makes one retry.
-  for (let attempt = 0; attempt < 5 && !row; attempt++) {
+  for (let attempt = 0; attempt < 20 && !row; attempt++) {
     const latest = await ctx.store.db.selectFrom('policy_versions').select((eb) => eb.fn.max('version').as('v')).where('name', '=', input.name).executeTakeFirst();
     const candidate: PolicyVersionTable = {
       id: randomUUID(),
@@ -110,7 +110,9 @@ export async function createPolicyVersion(ctx: ConsoleContext, input: NewPolicyV
       await ctx.store.db.insertInto('policy_versions').values(candidate).execute();
       row = candidate;
     } catch (error) {
-      if (attempt === 4) throw error;
+      if (attempt === 19) throw error;
+      // Someone else took this number: back off a little, read the latest again.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20));
     }
   }
   const created = row as PolicyVersionTable;

@@ -156,4 +156,19 @@ describe.each(STORE_DIALECTS)('policy routes on %s', (dialect) => {
     expect((await c.request('POST', '/api/v1/policies/dry-run', { role: 'secops', body: { content: BROKEN } })).json.problems[0].line).toBe(7);
     expect((await c.request('POST', '/api/v1/policies/dry-run', { role: 'developer', body: { content: V2 } })).status).toBe(403);
   });
+
+  it('numbers concurrent saves without gaps or clashes, and leaves exactly one version active after concurrent activations', async () => {
+    const saves = await Promise.all(Array.from({ length: 6 }, (_, i) =>
+      c.request('POST', '/api/v1/policies/race/versions', { role: 'secops', body: { content: V1.replace('name: acme', `name: race-${i}`), reason: `save ${i}` } })));
+    expect(saves.map((r) => r.status)).toEqual([201, 201, 201, 201, 201, 201]);
+    expect(saves.map((r) => r.json.version as number).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
+    const activations = await Promise.all([1, 2, 3, 4, 5, 6].map((v) =>
+      c.request('POST', `/api/v1/policies/race/versions/${v}/activate`, { role: 'secops', body: { reason: `race ${v}` } })));
+    expect(activations.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    const active = await c.ctx.store.db.selectFrom('policy_versions').select(['name', 'version']).where('active', '=', 1).execute();
+    expect(active).toHaveLength(1);
+    // What is served is the version left active.
+    const served = await c.request('GET', '/api/v1/policies/active', { role: 'defender' });
+    expect(served.headers['x-bulkhead-policy']).toBe(`race@${active[0]!.version}`);
+  });
 });
