@@ -11,6 +11,7 @@ import { vulnerabilityMatch } from './vulnerability-match.js';
 import { secretScanOverhead } from './secret-scan.js';
 import { policyEvaluate } from './policy-evaluate.js';
 import { hostAuditBench } from './host-audit.js';
+import { admissionWebhookBench } from './admission-webhook.js';
 import { defenderOverhead } from './defender-overhead.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
@@ -22,6 +23,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   'secret-scan': secretScanOverhead,
   'policy-evaluate': policyEvaluate,
   'host-audit': hostAuditBench,
+  'admission-webhook': admissionWebhookBench,
   'defender-overhead': defenderOverhead,
 };
 

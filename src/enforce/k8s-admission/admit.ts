@@ -17,7 +17,7 @@ import { formatReference, parseImageReference, repositoryName } from '../../imag
 import { evaluate } from '../../policy/evaluate.js';
 import type { PolicySet } from '../../policy/policy-set.js';
 import type { AdmissionConfig } from './admission-config.js';
-import { namespaceRules } from './admission-config.js';
+import { namespaceRules, type NamespaceRules } from './admission-config.js';
 import { reviewResponse, type AdmissionRequest, type AdmissionResponse, type AdmissionReviewResponse, type ParsedReview } from './admission-review.js';
 import type { ImageAssessment, ImageAssessor } from './image-assessor.js';
 import { imagePinPatch } from './image-pin-patch.js';
@@ -75,6 +75,16 @@ const MAX_MESSAGE_CHARS = 4096;
 
 const RANK: Readonly<Record<Verdict, number>> = { allow: 0, warn: 1, block: 2 };
 const worst = (a: Verdict, b: Verdict): Verdict => (RANK[b] > RANK[a] ? b : a);
+
+const compiledRules = new WeakMap<AdmissionConfig, NamespaceRules>();
+function rulesOf(config: AdmissionConfig): NamespaceRules {
+  let rules = compiledRules.get(config);
+  if (!rules) {
+    rules = namespaceRules(config);
+    compiledRules.set(config, rules);
+  }
+  return rules;
+}
 
 const deployOnly = new WeakMap<PolicySet, PolicySet>();
 /**
@@ -202,7 +212,7 @@ export async function admit(parsed: ParsedReview & { ok: true }, ctx: AdmitConte
   const { request, apiVersion } = parsed;
   const config = ctx.config;
   if (request.operation !== 'CREATE' && request.operation !== 'UPDATE') return passThrough(apiVersion, request, decisionId, `${request.operation} is not evaluated`, started);
-  const namespaces = namespaceRules(config);
+  const namespaces = rulesOf(config);
   const namespace = request.namespace || undefined;
   if (namespace !== undefined && namespaces.excluded(namespace)) return passThrough(apiVersion, request, decisionId, `namespace ${namespace} is excluded`, started);
   const sub = request.subResource ?? '';
