@@ -25,7 +25,7 @@ import { findingSchema, type ImageAssessment } from './assessment-document.js';
 import { consoleAdvisoryIndex } from './console-advisory-index.js';
 import { findingKey } from './finding-key.js';
 import { imageIdentity } from './image-identity.js';
-import { loadStoredImage, subjectOfStoredImage, type StoredImage } from './stored-image.js';
+import { loadStoredImage, loadStoredImages, subjectOfStoredImage, type StoredImage } from './stored-image.js';
 
 export { ASSESSMENT_SCHEMA, assessmentSchema, findingSchema, parseAssessmentText, type ImageAssessment } from './assessment-document.js';
 
@@ -247,6 +247,7 @@ function changeOf(key: string, f: Pick<Finding, 'kind' | 'id' | 'severity' | 'al
 }
 
 interface StoredFindingRow {
+  digest?: string;
   key: string;
   kind: string;
   finding_id: string;
@@ -274,15 +275,151 @@ function changeOfRow(r: StoredFindingRow): FindingChange {
 
 /** Re-matches and re-evaluates one stored image; stores and publishes the changes unless dryRun. undefined when unknown. */
 export async function assessImage(ctx: ConsoleContext, digest: string, options: AssessImageOptions): Promise<ImageAssessmentResult | undefined> {
-  const image = await loadStoredImage(ctx.store, digest);
-  if (!image) return undefined;
+  const { results, failed } = await assessImages(ctx, [{ digest, cause: options.cause }], options);
+  if (failed[0]) throw failed[0].error;
+  return results[0];
+}
+
+export interface AssessItem {
+  readonly digest: string;
+  readonly cause: ChangeCause;
+}
+
+export interface AssessImagesResult {
+  /** One per known digest, in the order given (unknown digests are left out). */
+  readonly results: readonly ImageAssessmentResult[];
+  /** Images whose stored document could not be read; the others were decided all the same. */
+  readonly failed: readonly { readonly digest: string; readonly error: Error }[];
+}
+
+interface Decided {
+  readonly image: StoredImage;
+  readonly cause: ChangeCause;
+  readonly result: ImageAssessmentResult;
+  readonly current: Map<string, Finding>;
+  readonly added: readonly [string, Finding][];
+  readonly updated: readonly [string, string][];
+  readonly removedKeys: readonly string[];
+}
+
+/**
+ * The bulk form of assessImage: many stored images re-matched and
+ * re-evaluated with the same advisory data and policy, each with its own
+ * cause. Reads in a few queries, writes every change in one transaction
+ * (images whose findings and verdict did not change only get their
+ * snapshot and evaluation time), publishes the events after it commits.
+ */
+export async function assessImages(ctx: ConsoleContext, items: readonly AssessItem[], options: Omit<AssessImageOptions, 'cause'>): Promise<AssessImagesResult> {
+  const loaded = await loadStoredImages(ctx.store, items.map((i) => i.digest));
   const at = options.now ?? ctx.now();
-  const { assessment, row } = image;
+  const now = at.toISOString();
   const index = options.advisoryIndex;
+  const failed: { digest: string; error: Error }[] = [];
+  const images: { image: StoredImage; cause: ChangeCause }[] = [];
+  const seen = new Set<string>();
+  for (const item of items) {
+    const image = loaded.get(item.digest);
+    if (!image || seen.has(item.digest)) continue;
+    seen.add(item.digest);
+    if (image instanceof Error) failed.push({ digest: item.digest, error: image });
+    else images.push({ image, cause: item.cause });
+  }
+  const storedByDigest = new Map<string, StoredFindingRow[]>();
+  for (const part of chunks(images.map((i) => i.image.row.digest))) {
+    const rows = await ctx.store.db
+      .selectFrom('findings')
+      .select(['digest', 'key', 'kind', 'finding_id', 'severity', 'package_name', 'package_version', 'ecosystem', 'document'])
+      .where('digest', 'in', part)
+      .execute();
+    for (const r of rows) {
+      const list = storedByDigest.get(r.digest);
+      if (list) list.push(r);
+      else storedByDigest.set(r.digest, [r]);
+    }
+  }
+
+  const decided: Decided[] = images.map(({ image, cause }) => decide(image, cause, storedByDigest.get(image.row.digest) ?? [], index, options.policy, at, !options.dryRun));
+  if (options.dryRun) return { results: decided.map((d) => d.result), failed };
+
+  const changed = decided.filter((d) => d.added.length || d.updated.length || d.removedKeys.length || d.result.verdictChanged);
+  await ctx.store.db.transaction().execute(async (trx) => {
+    // Findings: deletions per image, one insert stream for all.
+    for (const d of changed) {
+      for (const part of chunks(d.removedKeys)) await trx.deleteFrom('findings').where('digest', '=', d.result.digest).where('key', 'in', part).execute();
+    }
+    const inserts = changed.flatMap((d) =>
+      d.added.map(([key, f]) => ({
+        digest: d.result.digest,
+        key,
+        kind: f.kind,
+        finding_id: f.id,
+        severity: f.severity,
+        package_name: f.package?.name ?? null,
+        package_version: f.package?.version ?? null,
+        ecosystem: f.package?.ecosystem ?? null,
+        document: JSON.stringify(f),
+        first_seen: now,
+      })),
+    );
+    for (const part of chunks(inserts)) await trx.insertInto('findings').values(part).onConflict((oc) => oc.columns(['digest', 'key']).doNothing()).execute();
+    for (const d of changed) {
+      for (const [key, document] of d.updated) {
+        await trx.updateTable('findings').set({ document, severity: (d.current.get(key) as Finding).severity }).where('digest', '=', d.result.digest).where('key', '=', key).execute();
+      }
+    }
+
+    // The vulnerability id index (finding_ids) follows the findings of the images whose findings changed.
+    const findingsChanged = changed.filter((d) => d.added.length || d.updated.length || d.removedKeys.length);
+    const storedIds = new Map<string, Set<string>>();
+    for (const part of chunks(findingsChanged.map((d) => d.result.digest))) {
+      for (const r of await trx.selectFrom('finding_ids').select(['digest', 'vuln_id']).where('digest', 'in', part).execute()) {
+        const set = storedIds.get(r.digest) ?? new Set<string>();
+        set.add(r.vuln_id);
+        storedIds.set(r.digest, set);
+      }
+    }
+    const newIds: { vuln_id: string; digest: string }[] = [];
+    for (const d of findingsChanged) {
+      const ids = new Set<string>();
+      for (const f of d.current.values()) if (f.kind === 'vulnerability') for (const id of [f.id, ...f.aliases]) ids.add(id);
+      const before = storedIds.get(d.result.digest) ?? new Set<string>();
+      const gone = [...before].filter((id) => !ids.has(id));
+      for (const part of chunks(gone)) await trx.deleteFrom('finding_ids').where('digest', '=', d.result.digest).where('vuln_id', 'in', part).execute();
+      for (const id of ids) if (!before.has(id)) newIds.push({ vuln_id: id, digest: d.result.digest });
+    }
+    for (const part of chunks(newIds)) await trx.insertInto('finding_ids').values(part).onConflict((oc) => oc.columns(['vuln_id', 'digest']).doNothing()).execute();
+
+    for (const d of decided) {
+      await trx
+        .updateTable('images')
+        .set({ verdict: d.result.decision.verdict, decision: JSON.stringify(d.result.decision), advisory_snapshot: index?.snapshot ?? null, evaluated_at: now })
+        .where('digest', '=', d.result.digest)
+        .execute();
+    }
+    const changes = changed.flatMap((d) => {
+      const cause = JSON.stringify(d.cause);
+      const { result } = d;
+      return [
+        ...result.newFindings.map((c) => ({ kind: 'finding-new', detail: c })),
+        ...result.resolvedFindings.map((c) => ({ kind: 'finding-resolved', detail: c })),
+        ...(result.verdictChanged ? [{ kind: 'verdict', detail: { from: result.previousVerdict, to: result.decision.verdict, violations: result.decision.violations.length } }] : []),
+      ].map((c) => ({ id: randomUUID(), digest: result.digest, at: now, kind: c.kind, detail: JSON.stringify(c.detail), cause }));
+    });
+    for (const part of chunks(changes)) await trx.insertInto('image_changes').values(part).execute();
+  });
+
+  const events = changed.flatMap((d) => eventsOf(d.result, d.image, d.cause, now));
+  if (events.length) await ctx.events.publish(events);
+  return { results: decided.map((d) => d.result), failed };
+}
+
+/** The pure part: match, evaluate, diff against the stored findings. */
+function decide(image: StoredImage, cause: ChangeCause, storedRows: readonly StoredFindingRow[], index: AdvisoryIndex | undefined, policy: PolicySet, at: Date, store: boolean): Decided {
+  const { assessment, row } = image;
   const vulnerabilities = index ? matchInventory(assessment.inventory, index).findings : [];
   const findings = [...vulnerabilities, ...assessment.checkFindings];
   const subject = subjectOfStoredImage(image, findings, index?.snapshot);
-  const decision = evaluate(options.policy, subject, at);
+  const decision = evaluate(policy, subject, at);
   const problems = [...(index ? [] : [NO_ADVISORIES]), ...(assessment.inventory.packages.length === 0 ? [ZERO_PACKAGES] : [])];
 
   // The same finding twice (one advisory from two feeds with equal evidence) is one row.
@@ -291,11 +428,6 @@ export async function assessImage(ctx: ConsoleContext, digest: string, options: 
     const key = findingKey(f);
     if (!current.has(key)) current.set(key, f);
   }
-  const storedRows: StoredFindingRow[] = await ctx.store.db
-    .selectFrom('findings')
-    .select(['key', 'kind', 'finding_id', 'severity', 'package_name', 'package_version', 'ecosystem', 'document'])
-    .where('digest', '=', digest)
-    .execute();
   const stored = new Map(storedRows.map((r) => [r.key, r]));
   const added: [string, Finding][] = [];
   const updated: [string, string][] = [];
@@ -309,72 +441,18 @@ export async function assessImage(ctx: ConsoleContext, digest: string, options: 
   }
   const removed = storedRows.filter((r) => !current.has(r.key));
   const previousVerdict = (row.verdict ?? null) as Verdict | null;
-  const verdictChanged = previousVerdict !== decision.verdict;
   const result: ImageAssessmentResult = {
-    digest,
+    digest: row.digest,
     decision,
     previousVerdict,
     findings,
     newFindings: added.map(([key, f]) => changeOf(key, f)),
     resolvedFindings: removed.map(changeOfRow),
-    verdictChanged,
+    verdictChanged: previousVerdict !== decision.verdict,
     problems,
-    stored: !options.dryRun,
+    stored: store,
   };
-  if (options.dryRun) return result;
-
-  const now = at.toISOString();
-  const cause = JSON.stringify(options.cause);
-  const vulnIds = new Set<string>();
-  for (const f of current.values()) if (f.kind === 'vulnerability') for (const id of [f.id, ...f.aliases]) vulnIds.add(id);
-  await ctx.store.db.transaction().execute(async (trx) => {
-    const storedIds = new Set((await trx.selectFrom('finding_ids').select('vuln_id').where('digest', '=', digest).execute()).map((r) => r.vuln_id));
-    const goneIds = [...storedIds].filter((id) => !vulnIds.has(id));
-    const newIds = [...vulnIds].filter((id) => !storedIds.has(id));
-    for (const part of chunks(removed.map((r) => r.key))) await trx.deleteFrom('findings').where('digest', '=', digest).where('key', 'in', part).execute();
-    for (const part of chunks(added)) {
-      await trx
-        .insertInto('findings')
-        .values(
-          part.map(([key, f]) => ({
-            digest,
-            key,
-            kind: f.kind,
-            finding_id: f.id,
-            severity: f.severity,
-            package_name: f.package?.name ?? null,
-            package_version: f.package?.version ?? null,
-            ecosystem: f.package?.ecosystem ?? null,
-            document: JSON.stringify(f),
-            first_seen: now,
-          })),
-        )
-        .onConflict((oc) => oc.columns(['digest', 'key']).doNothing())
-        .execute();
-    }
-    for (const [key, document] of updated) {
-      const f = current.get(key) as Finding;
-      await trx.updateTable('findings').set({ document, severity: f.severity }).where('digest', '=', digest).where('key', '=', key).execute();
-    }
-    for (const part of chunks(goneIds)) await trx.deleteFrom('finding_ids').where('digest', '=', digest).where('vuln_id', 'in', part).execute();
-    for (const part of chunks(newIds)) {
-      await trx.insertInto('finding_ids').values(part.map((vuln_id) => ({ vuln_id, digest }))).onConflict((oc) => oc.columns(['vuln_id', 'digest']).doNothing()).execute();
-    }
-    await trx
-      .updateTable('images')
-      .set({ verdict: decision.verdict, decision: JSON.stringify(decision), advisory_snapshot: index?.snapshot ?? null, evaluated_at: now })
-      .where('digest', '=', digest)
-      .execute();
-    const changes = [
-      ...result.newFindings.map((c) => ({ kind: 'finding-new', detail: c })),
-      ...result.resolvedFindings.map((c) => ({ kind: 'finding-resolved', detail: c })),
-      ...(verdictChanged ? [{ kind: 'verdict', detail: { from: previousVerdict, to: decision.verdict, violations: decision.violations.length } }] : []),
-    ].map((c) => ({ id: randomUUID(), digest, at: now, kind: c.kind, detail: JSON.stringify(c.detail), cause }));
-    for (const part of chunks(changes)) await trx.insertInto('image_changes').values(part).execute();
-  });
-
-  await ctx.events.publish(eventsOf(result, image, options.cause, now));
-  return result;
+  return { image, cause, result, current, added, updated, removedKeys: removed.map((r) => r.key) };
 }
 
 /** One finding event per image and severity (alert rules filter on severity), and the verdict change of an image decided before. */

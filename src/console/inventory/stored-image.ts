@@ -33,20 +33,57 @@ function parseCached(id: string, text: string): ImageAssessment {
 export class StoredDocumentError extends Error {}
 
 export async function loadStoredImage(store: Store, digest: string): Promise<StoredImage | undefined> {
-  const row = await store.db.selectFrom('images').selectAll().where('digest', '=', digest).executeTakeFirst();
-  if (!row) return undefined;
-  const [doc, tags] = await Promise.all([
-    store.db.selectFrom('inventories').select('document').where('id', '=', row.inventory_id).executeTakeFirst(),
-    store.db.selectFrom('image_tags').selectAll().where('digest', '=', digest).orderBy('last_seen', 'desc').orderBy('reference').execute(),
-  ]);
-  if (!doc) throw new StoredDocumentError(`image ${digest}: its inventory ${row.inventory_id} is missing from the store`);
-  let assessment: ImageAssessment;
-  try {
-    assessment = parseCached(row.inventory_id, doc.document);
-  } catch (error) {
-    throw new StoredDocumentError(`image ${digest}: the stored inventory ${row.inventory_id} is not a valid assessment document`, { cause: error });
+  const loaded = (await loadStoredImages(store, [digest])).get(digest);
+  if (loaded instanceof Error) throw loaded;
+  return loaded;
+}
+
+const IN_CHUNK = 500;
+
+/**
+ * Many stored images in a few queries (rows, documents, tags by chunks of
+ * digests): the bulk path of re-evaluation. An image whose document is
+ * missing or invalid maps to its StoredDocumentError, so one bad row does
+ * not fail the others; unknown digests are absent.
+ */
+export async function loadStoredImages(store: Store, digests: readonly string[]): Promise<Map<string, StoredImage | StoredDocumentError>> {
+  const out = new Map<string, StoredImage | StoredDocumentError>();
+  const unique = [...new Set(digests)];
+  for (let i = 0; i < unique.length; i += IN_CHUNK) {
+    const part = unique.slice(i, i + IN_CHUNK);
+    const rows = await store.db.selectFrom('images').selectAll().where('digest', 'in', part).execute();
+    if (rows.length === 0) continue;
+    const ids = [...new Set(rows.map((r) => r.inventory_id))];
+    const [docs, tags] = await Promise.all([
+      store.db.selectFrom('inventories').select(['id', 'document']).where('id', 'in', ids).execute(),
+      store.db.selectFrom('image_tags').selectAll().where('digest', 'in', rows.map((r) => r.digest)).orderBy('last_seen', 'desc').orderBy('reference').execute(),
+    ]);
+    const documents = new Map(docs.map((d) => [d.id, d.document]));
+    const parsed = new Map<string, ImageAssessment | StoredDocumentError>();
+    const tagsOf = new Map<string, ImageTagTable[]>();
+    for (const t of tags) {
+      const list = tagsOf.get(t.digest);
+      if (list) list.push(t);
+      else tagsOf.set(t.digest, [t]);
+    }
+    for (const row of rows) {
+      let assessment = parsed.get(row.inventory_id);
+      if (!assessment) {
+        const text = documents.get(row.inventory_id);
+        if (text === undefined) assessment = new StoredDocumentError(`image ${row.digest}: its inventory ${row.inventory_id} is missing from the store`);
+        else {
+          try {
+            assessment = parseCached(row.inventory_id, text);
+          } catch (error) {
+            assessment = new StoredDocumentError(`image ${row.digest}: the stored inventory ${row.inventory_id} is not a valid assessment document`, { cause: error });
+          }
+        }
+        parsed.set(row.inventory_id, assessment);
+      }
+      out.set(row.digest, assessment instanceof StoredDocumentError ? assessment : { row, assessment, tags: tagsOf.get(row.digest) ?? [] });
+    }
   }
-  return { row, assessment, tags };
+  return out;
 }
 
 /** The policy Subject of a stored image with these findings; identity from what the console saw, not only from the upload. */
