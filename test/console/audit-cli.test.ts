@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,6 +10,20 @@ import { openStore, type Store } from '../../src/store/open-store.js';
 import { freshDatabase, STORE_DIALECTS } from '../support/store-fixtures.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+
+/** The verifier docs/console.md shows, verbatim. */
+const PYTHON_VERIFIER = `import hashlib, json, sys
+prev, expected_seq = "0" * 64, 1
+for line in sys.stdin:
+    e = json.loads(line)
+    body = {k: e[k] for k in ("seq", "at", "actor", "action", "target", "detail", "prev_hash")}
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    ok = e["seq"] == expected_seq and e["prev_hash"] == prev and hashlib.sha256(text.encode()).hexdigest() == e["hash"]
+    if not ok:
+        sys.exit(f"broken at seq {e['seq']}")
+    prev, expected_seq = e["hash"], e["seq"] + 1
+print(f"ok: {expected_seq - 1} entries, head {prev}")
+`;
 
 /** Runs the real `bulkhead` entry point in a child process. */
 function bulkhead(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -51,6 +65,15 @@ describe.each(STORE_DIALECTS)('bulkhead audit on %s', (dialect) => {
     expect(since.code).toBe(0);
     expect(since.stderr).toContain('exported 2 audit entries');
     expect(readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => (JSON.parse(l) as { seq: number }).seq)).toEqual([5, 6]);
+  });
+
+  it("hashes as an independent implementation does (Python's json and hashlib, the script in docs/console.md)", async () => {
+    const exported = await bulkhead('audit', 'export', '--database', where.database);
+    const verdict = execFileSync('python3', ['-c', PYTHON_VERIFIER], { input: exported.stdout, encoding: 'utf8' });
+    const head = JSON.parse(exported.stdout.trimEnd().split('\n').pop()!) as { hash: string };
+    expect(verdict).toBe(`ok: 6 entries, head ${head.hash}\n`);
+    const edited = exported.stdout.replace('"t:4"', '"t:5"');
+    expect(() => execFileSync('python3', ['-c', PYTHON_VERIFIER], { input: edited, encoding: 'utf8', stdio: 'pipe' })).toThrow(/broken at seq 4/);
   });
 
   it('verify exits 0 on an intact chain and 1 with the place of a deleted entry', async () => {
