@@ -19,7 +19,7 @@ import type { ConsoleContext, ConsoleEvent, JobQueue } from '../context.js';
 import { activePolicy } from '../policies/active-policy.js';
 import { STORE_DIALECTS, openFreshStore } from '../../../test/support/store-fixtures.js';
 import { DEMO_RECORDS, demoAdvisoryDatabase, demoAssessment } from '../../../test/support/demo-assessment.js';
-import { assessImage, assessmentSchema, loadImageSubject, recordAssessment } from './image-assessment.js';
+import { assessImage, assessImages, assessmentSchema, loadImageSubject, recordAssessment } from './image-assessment.js';
 
 const noJobs: JobQueue = {
   enqueue: () => Promise.reject(new Error('no job queue in this test')),
@@ -177,6 +177,35 @@ describe.each(STORE_DIALECTS)('image assessment on %s', (dialect) => {
     const row = await store.db.selectFrom('images').select('inventory_id').where('digest', '=', digest).executeTakeFirstOrThrow();
     await store.db.updateTable('inventories').set({ document: '{"schema":"bulkhead.assessment/v1","inventory":{}}' }).where('id', '=', row.inventory_id).execute();
     await expect(loadImageSubject(ctx, digest)).rejects.toThrow(/not a valid assessment document/);
+  });
+
+  it('decides many images at once; a broken document fails only its image', async () => {
+    const { assessment } = await demoAssessment();
+    const digests = ['a', 'b', 'c'].map((x) => `sha256:${x.repeat(64)}`);
+    for (const [i, digest] of digests.entries()) {
+      const inventory = { ...assessment.inventory, id: `sha256:${String(i).repeat(64)}` };
+      await recordAssessment(ctx, { assessment: { ...assessment, inventory }, digest, reference: `registry.example.com/team-a/batch-${i}:1` }, { cause: { reason: 'scan' } });
+    }
+    await store.db.updateTable('inventories').set({ document: '[]' }).where('id', '=', `sha256:${'1'.repeat(64)}`).execute();
+    // Withdraw the lodash advisory: each good image resolves its lodash finding under its own cause.
+    demoAdvisoryDatabase(ctx.config.advisoryDatabase, [DEMO_RECORDS.heartbleed, DEMO_RECORDS.ccs, DEMO_RECORDS.kev]);
+    const advisories = openAdvisoryStore(ctx.config.advisoryDatabase, { readonly: true });
+    try {
+      const { policy } = await activePolicy(ctx);
+      const items = [...digests, `sha256:${'f'.repeat(64)}`].map((digest) => ({ digest, cause: { reason: 'advisory-update' as const, advisories: [`withdrawn-for-${digest.slice(7, 8)}`] } }));
+      const { results, failed } = await assessImages(ctx, items, { advisoryIndex: advisories.index(), policy });
+      expect(results.map((r) => r.digest)).toEqual([digests[0], digests[2]]);
+      expect(failed.map((f) => f.digest)).toEqual([digests[1]]);
+      expect(failed[0]?.error.message).toMatch(/not a valid assessment document/);
+      for (const r of results) expect(r.resolvedFindings.map((c) => `${c.id} ${c.package?.name}`)).toEqual(['GHSA-p6mc-m468-83gw lodash']);
+      const changes = await store.db.selectFrom('image_changes').select(['digest', 'cause']).where('kind', '=', 'finding-resolved').where('digest', 'in', digests).execute();
+      expect(changes.map((c) => [c.digest, JSON.parse(c.cause).advisories[0]]).sort()).toEqual([
+        [digests[0], 'withdrawn-for-a'],
+        [digests[2], 'withdrawn-for-c'],
+      ]);
+    } finally {
+      advisories.close();
+    }
   });
 });
 
