@@ -20,7 +20,7 @@ for line in sys.stdin:
     text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     ok = e["seq"] == expected_seq and e["prev_hash"] == prev and hashlib.sha256(text.encode()).hexdigest() == e["hash"]
     if not ok:
-        sys.exit(f"broken at seq {e['seq']}")
+        sys.exit("broken at seq %d" % e["seq"])
     prev, expected_seq = e["hash"], e["seq"] + 1
 print(f"ok: {expected_seq - 1} entries, head {prev}")
 `;
