@@ -216,6 +216,12 @@ describe.each(STORE_DIALECTS)('no leakage across collections on %s', (dialect) =
     for (const team of ['a', 'b'] as const) {
       const res = await c.request('POST', '/api/v1/scans', { role: 'ci', body: { assessment, reference: `${repos[team]}:1.0`, digest: images[team] } });
       expect(res.status, res.text).toBe(201);
+      // Each image runs on its own team's host, as a defender reports it.
+      const report = await c.request('POST', `/api/v1/hosts/host-${team}/report`, {
+        role: 'defender',
+        body: { name: `host-${team}`, containers: [{ id: `ctr-${team}`, name: `app-${team}`, imageReference: `${repos[team]}:1.0`, imageDigest: images[team], state: 'running' }] },
+      });
+      expect(report.status, report.text).toBeLessThan(300);
     }
   });
   afterAll(async () => {
@@ -229,6 +235,13 @@ describe.each(STORE_DIALECTS)('no leakage across collections on %s', (dialect) =
       expect(list.text).toContain(images[team]);
       const detail = await c.request('GET', `/api/v1/images/${images[team]}`, { role: 'developer', collections: [`team-${team}`] });
       expect(detail.status).toBe(200);
+    }
+    const containers = await c.request('GET', '/api/v1/containers', { role: 'developer', collections: ['team-a'] });
+    expect(containers.status).toBe(200);
+    expect(containers.text).toContain('ctr-a');
+    // What the team-a developer must not see is there to be seen: an unscoped auditor sees it on the same endpoints.
+    for (const [url, needle] of [['/api/v1/images', images.b], ['/api/v1/containers', 'ctr-b'], ['/api/v1/hosts', 'host-b'], [`/api/v1/images/${images.b}`, repos.b]] as const) {
+      expect((await c.request('GET', url, { role: 'auditor' })).text, url).toContain(needle);
     }
     // A developer with no collection sees no image at all.
     const none = await c.request('GET', '/api/v1/images', { role: 'developer' });
@@ -246,7 +259,7 @@ describe.each(STORE_DIALECTS)('no leakage across collections on %s', (dialect) =
       const res = await c.request('GET', url, { role: 'developer', collections: ['team-a'] });
       // A 404 may echo the requested URL (instance, detail); it must say nothing else about the image.
       const shown = res.status === 404 ? res.text.split(images.b).join('') : res.text;
-      if (shown.includes(images.b) || shown.includes(repos.b)) leaks.push(`${key(r)} → ${res.status}`);
+      if (shown.includes(images.b) || shown.includes(repos.b) || shown.includes('host-b') || shown.includes('ctr-b')) leaks.push(`${key(r)} → ${res.status}`);
       if (r.url.includes(':digest') && res.status !== 404) leaks.push(`${key(r)} answered ${res.status} for another collection's image, expected 404`);
     }
     // Endpoints that take other identifiers, probed with values that match the leaked image.
