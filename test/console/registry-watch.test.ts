@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerJobHandlers, type ConsoleWorkers } from '../../src/console/jobs/register-job-handlers.js';
 import { startRegistrySchedule } from '../../src/console/registries/registry-schedule.js';
 import { syncRegistry } from '../../src/console/registries/registry-sync.js';
+import { startTokenAuthRegistry, type AuthRegistry } from '../integration/support/auth-registry.js';
 import { startRegistry, type LocalRegistry } from '../integration/support/registry.js';
 import { runCommand } from '../integration/support/run-command.js';
 import { startTestConsole, type TestConsole } from '../support/console-fixture.js';
@@ -30,9 +31,9 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
 }
 
 /** Pushes the demo image to host/name with skopeo; extra args pick the manifest format and compression. */
-async function push(registry: LocalRegistry, name: string, extra: readonly string[] = []): Promise<string> {
-  await runCommand('skopeo', ['--insecure-policy', 'copy', '-q', '--dest-tls-verify=false', ...extra, `docker-archive:${DEMO_IMAGE}`, `docker://${registry.host}/${name}`], { timeoutMs: 120_000 });
-  const digest = await runCommand('skopeo', ['inspect', '--tls-verify=false', '--format', '{{.Digest}}', `docker://${registry.host}/${name}`]);
+async function push(registry: LocalRegistry | AuthRegistry, name: string, extra: readonly string[] = [], creds?: string): Promise<string> {
+  await runCommand('skopeo', ['--insecure-policy', 'copy', '-q', '--dest-tls-verify=false', ...(creds ? ['--dest-creds', creds] : []), ...extra, `docker-archive:${DEMO_IMAGE}`, `docker://${registry.host}/${name}`], { timeoutMs: 120_000 });
+  const digest = await runCommand('skopeo', ['inspect', '--tls-verify=false', ...(creds ? ['--creds', creds] : []), '--format', '{{.Digest}}', `docker://${registry.host}/${name}`]);
   return digest.stdout.trim();
 }
 
@@ -40,7 +41,7 @@ describe.each(STORE_DIALECTS)('watched registries on %s', (dialect) => {
   let c: TestConsole;
   let workers: ConsoleWorkers;
   let root: string;
-  const registries: LocalRegistry[] = [];
+  const registries: { stop(): Promise<void> }[] = [];
 
   beforeAll(async () => {
     root = mkdtempSync(path.join(tmpdir(), 'bulkhead-registry-watch-'));
@@ -173,5 +174,36 @@ describe.each(STORE_DIALECTS)('watched registries on %s', (dialect) => {
     } finally {
       for (const s of replicas) s.stop();
     }
+  });
+  it('pulls from a registry behind token auth with the stored credentials; a wrong password fails the sync with the registry\'s answer', async () => {
+    const user = { username: 'robot', password: 'robot-pw-31415' };
+    const registry = await startTokenAuthRegistry(path.join(root, 'token'), user);
+    registries.push(registry);
+    // zstd layers in a fresh registry: a manifest no earlier test pushed, so it must really be pulled.
+    const digest = await push(registry, 'private/app:7', ['--format', 'oci', '--dest-compress-format', 'zstd'], `${user.username}:${user.password}`);
+    expect(await c.ctx.store.db.selectFrom('images').select('digest').where('digest', '=', digest).executeTakeFirst()).toBeUndefined();
+    const created = await c.request('POST', '/api/v1/registries', {
+      role: 'secops',
+      body: { name: 'private', url: registry.url, username: user.username, password: user.password, intervalMinutes: 0 },
+    });
+    const id: string = created.json.id;
+    const sync = await c.request('POST', `/api/v1/registries/${id}/sync`, { role: 'secops' });
+    expect(sync.status).toBe(202);
+    await waitFor('the sync and its scan', async () => {
+      const jobs = (await scanJobs()).filter((j) => j.target === `${registry.host}/private/app:7@${digest}`);
+      return jobs.length === 1 && jobs[0]!.state === 'done' ? jobs : undefined;
+    });
+    const image = await c.ctx.store.db.selectFrom('images').selectAll().where('digest', '=', digest).executeTakeFirstOrThrow();
+    expect(image.package_count).toBeGreaterThan(0);
+    // The catalog and the repository were asked for as the stored user, from the token server the registry names.
+    const asked = registry.tokenRequests.filter((r) => r.user === user.username).map((r) => r.scope);
+    expect(asked).toContain('registry:catalog:*');
+    expect(asked).toContain('repository:private/app:pull');
+
+    expect((await c.request('PATCH', `/api/v1/registries/${id}`, { role: 'secops', body: { password: 'wrong' } })).status).toBe(200);
+    await expect(syncRegistry(c.ctx, id, 'test')).rejects.toThrow(/^authentication failed for private as robot/);
+    const after = await c.request('GET', `/api/v1/registries/${id}`, { role: 'auditor' });
+    expect(after.json.lastSync.error).toMatch(/^authentication failed for private as robot/);
+    expect(after.text).not.toContain('wrong');
   });
 });
