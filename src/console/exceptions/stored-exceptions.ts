@@ -47,7 +47,7 @@ export function exceptionOf(row: ExceptionTable, now: Date): StoredException {
 }
 
 /** Validates an exception document as a policy file's would be, plus what only the console can check. */
-async function validate(ctx: ConsoleContext, input: Readonly<Record<string, unknown>>, id: string): Promise<ExceptionSpec> {
+async function validate(ctx: ConsoleContext, input: Readonly<Record<string, unknown>>, id: unknown): Promise<ExceptionSpec> {
   const parsed = exceptionSchema.safeParse({ ...input, id });
   if (!parsed.success) {
     const errors = parsed.error.issues.slice(0, 20).map((i) => ({ in: 'body', path: i.path.map(String).join('.'), message: i.message }));
@@ -77,7 +77,8 @@ async function changed(ctx: ConsoleContext, exceptionId: string, expiresAt?: str
 }
 
 export async function createException(ctx: ConsoleContext, input: Readonly<Record<string, unknown>>, actor: string): Promise<StoredException> {
-  const id = typeof input['id'] === 'string' ? input['id'] : `console-${randomBytes(4).toString('hex')}`;
+  // An id that is not a string is the schema's to refuse, never silently replaced.
+  const id = input['id'] === undefined ? `console-${randomBytes(4).toString('hex')}` : input['id'];
   const spec = await validate(ctx, input, id);
   const now = ctx.now().toISOString();
   const row: ExceptionTable = {
@@ -114,7 +115,7 @@ export async function getException(ctx: ConsoleContext, id: string): Promise<Sto
 export async function updateException(ctx: ConsoleContext, id: string, input: Readonly<Record<string, unknown>>, actor: string): Promise<StoredException> {
   const before = await getException(ctx, id);
   if (before.state === 'revoked') throw new ProblemError(409, 'Conflict', `exception ${id} was revoked; create a new one`);
-  if (typeof input['id'] === 'string' && input['id'] !== id) throw new ProblemError(400, 'Invalid exception', 'the id in the body differs from the id in the path');
+  if (input['id'] !== undefined && input['id'] !== id) throw new ProblemError(400, 'Invalid exception', 'the id in the body differs from the id in the path');
   const spec = await validate(ctx, input, id);
   const expires = new Date(expiryMs(spec.expires)).toISOString();
   await ctx.store.db.updateTable('exceptions').set({ document: JSON.stringify(spec), owner: spec.owner, reason: spec.reason, expires }).where('id', '=', id).execute();

@@ -53,6 +53,8 @@ describe.each(STORE_DIALECTS)('exception routes on %s', (dialect) => {
       [{ ...heartbleed, images: ['registry.example.com/[team'] }, 400, /unclosed/],
       [{ ...heartbleed, colour: 'red' }, 400, /colour/],
       [{ ...heartbleed, id: 'has spaces' }, 400, /exception id/],
+      [{ ...heartbleed, id: 42 }, 400, /id/],
+      [{ ...heartbleed, owner: ['a', 'b'] }, 400, /owner/],
     ];
     for (const [body, status, detail] of cases) {
       const res = await c.request('POST', '/api/v1/exceptions', { role: 'secops', body });

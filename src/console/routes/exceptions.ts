@@ -16,8 +16,22 @@ import type { ConsoleRoute } from '../route.js';
 import { route } from '../route.js';
 
 const idParam = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, { error: 'exception id: letters, digits and . _ : - only' }) });
-/** The document is validated as a policy file's exception (policy/policy-schema.ts); here only its size is bounded. */
-const exceptionDocument = z.record(z.string(), z.unknown()).refine((d) => Object.keys(d).length <= 20, { error: 'too many fields' });
+/**
+ * The exception document. Only its keys are checked here (unknown keys are
+ * refused); the values are validated by the policy's own exception schema
+ * (policy/policy-schema.ts), whose messages say what a policy file would be
+ * told. The descriptions are for the OpenAPI document.
+ */
+const exceptionDocument = z.strictObject({
+  id: z.unknown().optional().describe('string: letters, digits and . _ : - (generated when omitted on create)'),
+  owner: z.unknown().optional().describe('string: the person or team answerable for it'),
+  reason: z.unknown().optional().describe('string: why the violation is accepted'),
+  expires: z.unknown().optional().describe('string: YYYY-MM-DD (holds through that day, UTC) or an RFC 3339 timestamp'),
+  rules: z.unknown().optional().describe('string[]: rule ids it waives'),
+  advisories: z.unknown().optional().describe('string[]: advisory ids or aliases it waives'),
+  images: z.unknown().optional().describe("string[]: repository globs ('**' for all)"),
+  digests: z.unknown().optional().describe('string[]: image digests (sha256:…)'),
+});
 const reason = z.string().trim().min(3, { error: 'say why (reason, at least 3 characters)' }).max(2000);
 
 export const exceptionRoutes: readonly ConsoleRoute[] = [
