@@ -27,6 +27,8 @@ export const alertEventFilterSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('health.problem') }),
   z.strictObject({ type: z.literal('enforcement.denied') }),
   z.strictObject({ type: z.literal('policy.changed') }),
+  /** A re-evaluation run (advisory update, policy or exception change) finished: how many images and verdicts changed. */
+  z.strictObject({ type: z.literal('reevaluation.finished') }),
 ]);
 export type AlertEventFilter = z.output<typeof alertEventFilterSchema>;
 
