@@ -9,7 +9,6 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import { gzipSync } from 'node:zlib';
 import { z } from 'zod';
 import type { ImageAssessment } from '../console/inventory/assessment-document.js';
 import { BadInputError } from '../domain/errors.js';
@@ -20,8 +19,6 @@ export interface ConsoleUploadOptions {
   /** PEM file with the CA (or the certificate itself) the console's certificate must chain to. */
   readonly caFile?: string;
   readonly environment?: string;
-  /** Compress the body (Content-Encoding: gzip); needs a console that accepts it. */
-  readonly gzip?: boolean;
   readonly timeoutMs?: number;
 }
 
@@ -70,8 +67,7 @@ export function consoleScansUrl(base: string): URL {
 
 export async function uploadToConsole(assessment: ImageAssessment, options: ConsoleUploadOptions): Promise<ConsoleScanAnswer> {
   const url = consoleScansUrl(options.console);
-  const json = Buffer.from(JSON.stringify({ assessment, ...(options.environment ? { environment: options.environment } : {}) }));
-  const body = options.gzip ? gzipSync(json) : json;
+  const body = Buffer.from(JSON.stringify({ assessment, ...(options.environment ? { environment: options.environment } : {}) }));
   const ca = options.caFile ? readFileSync(options.caFile) : undefined;
   const { status, text, type } = await new Promise<{ status: number; text: string; type: string }>((resolve, reject) => {
     const request = (url.protocol === 'https:' ? https : http).request(
@@ -82,7 +78,6 @@ export async function uploadToConsole(assessment: ImageAssessment, options: Cons
           authorization: `Bearer ${options.token}`,
           'content-type': 'application/json',
           'content-length': String(body.length),
-          ...(options.gzip ? { 'content-encoding': 'gzip' } : {}),
           accept: 'application/json, application/problem+json',
         },
         ...(ca ? { ca } : {}),

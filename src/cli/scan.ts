@@ -54,7 +54,6 @@ interface ScanCliOptions extends TargetOptions {
   console?: string;
   token?: string;
   consoleCa?: string;
-  consoleGzip?: boolean;
 }
 
 export function registerScanCommand(program: Command): void {
@@ -75,8 +74,7 @@ export function registerScanCommand(program: Command): void {
       .option('--namespace <name>', 'Kubernetes namespace the policy evaluates for')
       .option('--console <url>', "upload the assessment to a Bulkhead console and gate on its decision (exit 1 on block)")
       .option('--token <token>', 'API token for --console (role ci; default: BULKHEAD_CONSOLE_TOKEN)')
-      .option('--console-ca <file>', "PEM CA certificate the console's TLS certificate must chain to (self-signed consoles)")
-      .option('--console-gzip', 'compress the upload (Content-Encoding: gzip)'),
+      .option('--console-ca <file>', "PEM CA certificate the console's TLS certificate must chain to (self-signed consoles)"),
   ).action(async (target: string, options: ScanCliOptions) => {
     const severities = options.severity === undefined ? undefined : parseSeverities(options.severity);
     const exitCode = options.exitCode === undefined ? undefined : parseExitCode(options.exitCode);
@@ -150,7 +148,6 @@ async function scanIntoConsole(target: string, options: ScanCliOptions, policy: 
     token,
     ...(options.consoleCa ? { caFile: options.consoleCa } : {}),
     ...(options.environment ? { environment: options.environment } : {}),
-    ...(options.consoleGzip ? { gzip: true } : {}),
   });
   for (const problem of answer.problems) process.stderr.write(`bulkhead: console: ${problem}\n`);
   let text: string;
