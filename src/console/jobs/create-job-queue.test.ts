@@ -209,4 +209,25 @@ describe.each(STORE_DIALECTS)('job queue on %s', (dialect) => {
     }, 30_000);
     expect(row).toMatchObject({ worker: 'other', attempts: 2, result: '2' });
   });
+  it('deletes finished jobs older than the retention and keeps the rest', async () => {
+    const s = await setup();
+    const store = await s.open();
+    const old = new Date(Date.now() - 30 * 86_400_000).toISOString();
+    const recent = new Date(Date.now() - 86_400_000).toISOString();
+    const row = (id: string, state: string, at: string) => ({
+      id, kind: 'archived', payload: '{}', state, attempts: 1, max_attempts: 1, run_after: at, locked_until: null, worker: null,
+      last_error: null, result: null, created_at: at, updated_at: at,
+    });
+    await store.db.insertInto('jobs').values([
+      row('old-done', 'done', old), row('old-failed', 'failed', old), row('old-queued', 'queued', old), row('recent-done', 'done', recent),
+    ]).execute();
+    const queue = s.queue(store, { retentionDays: 14 });
+    queue.handle('unrelated', async () => null);
+    await queue.start();
+    const left = await waitFor('the prune', async () => {
+      const ids = (await store.db.selectFrom('jobs').select('id').orderBy('id').execute()).map((r) => r.id);
+      return ids.includes('old-done') ? undefined : ids;
+    });
+    expect(left).toEqual(['old-queued', 'recent-done']);
+  });
 });

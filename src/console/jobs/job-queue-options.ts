@@ -26,6 +26,8 @@ export interface JobQueueOptions {
   readonly pollIntervalMs?: number;
   /** How long stop() waits for running handlers before leaving their jobs to the lease (default 30 s). */
   readonly stopTimeoutMs?: number;
+  /** Finished jobs are deleted after this many days (default 14). */
+  readonly retentionDays?: number;
 }
 
 export type ResolvedJobQueueOptions = Required<JobQueueOptions>;
@@ -40,6 +42,7 @@ export function resolveJobQueueOptions(options: JobQueueOptions): ResolvedJobQue
     maxAttempts: Math.max(1, Math.floor(options.maxAttempts ?? 5)),
     pollIntervalMs: Math.max(50, options.pollIntervalMs ?? 1000),
     stopTimeoutMs: Math.max(0, options.stopTimeoutMs ?? 30_000),
+    retentionDays: Math.max(1, options.retentionDays ?? 14),
   };
 }
 

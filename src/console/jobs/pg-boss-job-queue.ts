@@ -13,6 +13,7 @@ import { CompiledQuery } from 'kysely';
 import PgBoss from 'pg-boss';
 import type { Store } from '../../store/open-store.js';
 import type { JobHandler, JobOptions, JobQueue } from '../context.js';
+import { PRUNE_EVERY_MS, pruneFinishedJobs } from './prune-finished-jobs.js';
 import { errorText, resolveJobQueueOptions, type JobQueueOptions } from './job-queue-options.js';
 import { serializeJobResult } from './table-job-queue.js';
 
@@ -52,6 +53,7 @@ export function createPgBossJobQueue(store: Store, options: JobQueueOptions): Jo
   let nextKind = 0;
   let lastReconcile = 0;
   let lastMaintenance = 0;
+  let lastPrune = 0;
 
   const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -101,6 +103,10 @@ export function createPgBossJobQueue(store: Store, options: JobQueueOptions): Jo
     if (now - lastMaintenance >= maintenanceMs) {
       lastMaintenance = now;
       await boss.maintain();
+    }
+    if (now - lastPrune >= PRUNE_EVERY_MS) {
+      lastPrune = now;
+      await pruneFinishedJobs(store, new Date(now - o.retentionDays * 86_400_000));
     }
     if (now - lastReconcile < maintenanceMs) return;
     lastReconcile = now;

@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../../store/open-store.js';
 import type { JobHandler, JobOptions, JobQueue } from '../context.js';
+import { PRUNE_EVERY_MS, pruneFinishedJobs } from './prune-finished-jobs.js';
 import { errorText, resolveJobQueueOptions, retryDelayMs, type JobQueueOptions } from './job-queue-options.js';
 
 /** Results larger than this are replaced by a note: the jobs table is not a blob store. */
@@ -38,6 +39,7 @@ export function createTableJobQueue(store: Store, options: JobQueueOptions): Job
   let timer: NodeJS.Timeout | undefined;
   let pumping = false;
   let pumpAgain = false;
+  let lastPrune = 0;
 
   const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -142,6 +144,10 @@ export function createTableJobQueue(store: Store, options: JobQueueOptions): Job
     }
     pumping = true;
     try {
+      if (Date.now() - lastPrune >= PRUNE_EVERY_MS) {
+        lastPrune = Date.now();
+        await pruneFinishedJobs(store, new Date(Date.now() - o.retentionDays * 86_400_000));
+      }
       do {
         pumpAgain = false;
         const jobs = await claim(o.concurrency - running.size);
