@@ -18,7 +18,7 @@ export const CHUNK_PREFIX = 'reevaluate.chunk:';
 /** Summaries of the last finished runs, newest first. */
 export const HISTORY_KEY = 'reevaluate.history';
 /** Images per chunk row: small enough that a redone chunk after a crash is cheap. */
-export const CHUNK_SIZE = 250;
+export const CHUNK_SIZE = 100;
 /** A run's owner renews this lease with every chunk; a run whose lease ran out is taken over. */
 export const LEASE_MS = 60_000;
 /** The advisory ids recorded per run and per image are capped: a full re-import names hundreds of thousands. */

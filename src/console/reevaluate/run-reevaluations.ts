@@ -9,7 +9,7 @@
  * come out unchanged.
  */
 import type { ConsoleContext } from '../context.js';
-import { assessImage, type ChangeCause } from '../inventory/image-assessment.js';
+import { assessImages, type AssessItem } from '../inventory/image-assessment.js';
 import { consoleAdvisoryIndex } from '../inventory/console-advisory-index.js';
 import { activePolicy } from '../policies/active-policy.js';
 import {
@@ -32,7 +32,7 @@ export interface ProcessOptions {
   readonly maxChunks?: number;
   /** Checked between chunks: a stopping process leaves the rest of the run to whoever resumes it. */
   readonly shouldStop?: () => boolean;
-  /** Images re-decided at once within a chunk; default 1 on SQLite (one connection), 4 on PostgreSQL. */
+  /** Batches of a chunk assessed at once; default 1 on SQLite (one connection), 2 on PostgreSQL. */
   readonly concurrency?: number;
 }
 
@@ -57,31 +57,31 @@ async function decideChunk(ctx: ConsoleContext, run: ReevaluationRun, items: rea
   const active = await activePolicy(ctx);
   const policyVersion = `${active.name}@${active.version}`;
   const outcome: ChunkOutcome = { images: 0, newFindings: 0, resolvedFindings: 0, verdicts: 0, failed: 0 };
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const [digest, ids] = items[next++] as WorkItem;
-      const cause: ChangeCause = {
-        reason: run.reason,
-        ...(run.reason === 'advisory-update' && ids.length > 0 ? { advisories: ids } : {}),
-        ...(advisories.index ? { snapshot: advisories.index.snapshot } : {}),
-        policyVersion,
-      };
-      try {
-        const result = await assessImage(ctx, digest, { advisoryIndex: advisories.index, policy: active.policy, cause });
-        if (!result) continue; // deleted since it was planned
-        if (result.newFindings.length || result.resolvedFindings.length || result.verdictChanged) outcome.images++;
-        outcome.newFindings += result.newFindings.length;
-        outcome.resolvedFindings += result.resolvedFindings.length;
-        if (result.verdictChanged) outcome.verdicts++;
-      } catch (error) {
-        // One unreadable stored document must not hold up every other image.
-        outcome.failed++;
-        ctx.log.error({ err: error, digest, run: run.id }, 're-evaluation of one image failed');
-      }
+  const assessItems: AssessItem[] = items.map(([digest, ids]) => ({
+    digest,
+    cause: {
+      reason: run.reason,
+      ...(run.reason === 'advisory-update' && ids.length > 0 ? { advisories: ids } : {}),
+      ...(advisories.index ? { snapshot: advisories.index.snapshot } : {}),
+      policyVersion,
+    },
+  }));
+  // The bulk assessment reads a batch in a few queries and writes it in one transaction; on PostgreSQL a few batches overlap.
+  const size = Math.ceil(assessItems.length / Math.max(1, concurrency));
+  const batches: AssessItem[][] = [];
+  for (let i = 0; i < assessItems.length; i += size) batches.push(assessItems.slice(i, i + size));
+  await Promise.all(batches.map(async (batch) => {
+    const { results, failed } = await assessImages(ctx, batch, { advisoryIndex: advisories.index, policy: active.policy });
+    for (const result of results) {
+      if (result.newFindings.length || result.resolvedFindings.length || result.verdictChanged) outcome.images++;
+      outcome.newFindings += result.newFindings.length;
+      outcome.resolvedFindings += result.resolvedFindings.length;
+      if (result.verdictChanged) outcome.verdicts++;
     }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+    // One unreadable stored document must not hold up every other image.
+    for (const f of failed) ctx.log.error({ err: f.error, digest: f.digest, run: run.id }, 're-evaluation of one image failed');
+    outcome.failed += failed.length;
+  }));
   return outcome;
 }
 
@@ -104,7 +104,7 @@ async function advanceUntouched(ctx: ConsoleContext, run: ReevaluationRun): Prom
 }
 
 export async function processReevaluations(ctx: ConsoleContext, options: ProcessOptions = {}): Promise<ProcessResult> {
-  const concurrency = options.concurrency ?? (ctx.store.dialect === 'postgres' ? 4 : 1);
+  const concurrency = options.concurrency ?? (ctx.store.dialect === 'postgres' ? 2 : 1);
   const finished: RunSummary[] = [];
   let chunks = 0;
   const skipped = new Set<string>();
