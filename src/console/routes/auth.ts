@@ -4,6 +4,7 @@
  * answers unknown users exactly like wrong passwords.
  */
 import { z } from 'zod';
+import { forgetCredentials } from '../auth/credential-cache.js';
 import { loginLimiterFor } from '../auth/login-limiter.js';
 import { verifyPassword, hashPassword, PASSWORD_MAX } from '../auth/password.js';
 import { createSession, deleteSession, sessionCookie, SESSION_COOKIE_PLAIN, SESSION_COOKIE_TLS } from '../auth/sessions.js';
@@ -82,6 +83,7 @@ export const authRoutes = [
       const cookie = readCookie(headers);
       if (principal?.kind === 'user' && cookie) {
         await deleteSession(ctx.store, cookie);
+        forgetCredentials(ctx);
         await ctx.audit.append({ actor: actorOf(principal), action: 'auth.logout', target: `user:${principal.name}` });
       }
       const secure = ctx.config.tls.mode !== 'none';
@@ -116,6 +118,7 @@ export const authRoutes = [
       }
       await ctx.store.db.updateTable('users').set({ password_hash: await hashPassword(body.newPassword), updated_at: ctx.now().toISOString() }).where('id', '=', user.id).execute();
       await ctx.store.db.deleteFrom('sessions').where('user_id', '=', user.id).execute();
+      forgetCredentials(ctx);
       await ctx.audit.append({ actor: actorOf(principal), action: 'user.password', target: `user:${user.name}` });
       return { status: 204 };
     },

@@ -4,6 +4,7 @@
  * cannot be deleted (their scope would silently change).
  */
 import { z } from 'zod';
+import { forgetCredentials } from '../auth/credential-cache.js';
 import { collectionPatternsSchema } from '../auth/collection-patterns.js';
 import { collectionNameSchema, createCollection, deleteCollection, getCollection, listCollections, updateCollection } from '../auth/collections.js';
 import { actorOf } from '../principal.js';
@@ -67,6 +68,7 @@ export const collectionRoutes = [
     response: collectionSchema,
     handler: async ({ params, body, principal }, ctx) => {
       const c = await updateCollection(ctx.store, params.name, body);
+      forgetCredentials(ctx);
       await ctx.audit.append({ actor: actorOf(principal), action: 'collection.update', target: `collection:${c.name}`, detail: { ...body } });
       return { body: c };
     },
@@ -80,6 +82,7 @@ export const collectionRoutes = [
     params: nameParams,
     handler: async ({ params, principal }, ctx) => {
       const c = await deleteCollection(ctx.store, params.name);
+      forgetCredentials(ctx);
       await ctx.audit.append({ actor: actorOf(principal), action: 'collection.delete', target: `collection:${c.name}` });
       return { status: 204 };
     },

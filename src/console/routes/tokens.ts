@@ -6,6 +6,7 @@
  * The secret is in the creation answer only.
  */
 import { z } from 'zod';
+import { forgetCredentials } from '../auth/credential-cache.js';
 import { createApiToken, getApiToken, GRANTABLE, listApiTokens, revokeApiToken, tokenViewSchema } from '../auth/api-tokens.js';
 import { collectionNamesSchema, getUser, parseNames, roleSchema } from '../auth/users.js';
 import type { ConsoleContext } from '../context.js';
@@ -105,6 +106,7 @@ export const tokenRoutes = [
       const token = await getApiToken(ctx.store, params.id);
       if (!token || (principal!.role !== 'admin' && token.createdBy !== userId)) throw new ProblemError(404, 'Not Found', 'no such token');
       const revoked = await revokeApiToken(ctx.store, params.id, ctx.now());
+      forgetCredentials(ctx);
       await ctx.audit.append({ actor: actorOf(principal), action: 'token.revoke', target: `token:${revoked.name}`, detail: { id: revoked.id } });
       return { status: 204 };
     },

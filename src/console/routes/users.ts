@@ -4,6 +4,7 @@
  * cannot be removed, demoted or disabled.
  */
 import { z } from 'zod';
+import { forgetCredentials } from '../auth/credential-cache.js';
 import {
   collectionNamesSchema, createUser, deleteUser, getUser, listUsers, otherActiveAdmins, passwordSchema, roleSchema,
   updateUser, userNameSchema, userView, userViewSchema,
@@ -69,6 +70,7 @@ export const userRoutes = [
         throw new ProblemError(409, 'Conflict', 'this is the last enabled admin; create another admin first');
       }
       const user = await updateUser(ctx.store, params.id, body, ctx.now());
+      forgetCredentials(ctx);
       const { password, ...shown } = body;
       await ctx.audit.append({ actor: actorOf(principal), action: 'user.update', target: `user:${user.name}`, detail: { ...shown, ...(password !== undefined ? { password: 'changed' } : {}) } });
       return { body: user };
@@ -88,6 +90,7 @@ export const userRoutes = [
         throw new ProblemError(409, 'Conflict', 'this is the last enabled admin; create another admin first');
       }
       const user = await deleteUser(ctx.store, params.id);
+      forgetCredentials(ctx);
       await ctx.audit.append({ actor: actorOf(principal), action: 'user.delete', target: `user:${user.name}` });
       return { status: 204 };
     },
