@@ -12,6 +12,7 @@ import { existsSync } from 'node:fs';
 import { chmod, copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestConsole, type TestConsole } from '../support/console-fixture.js';
 import { startDefenderProcess, type DefenderProcess } from './support/defender-process.js';
@@ -19,6 +20,7 @@ import { startAuditDaemon, type AuditDaemon } from './support/host-audit-daemons
 import { runCommand, type RunResult } from './support/run-command.js';
 import { waitUntil } from './support/wait-until.js';
 
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BUSYBOX = ['/bin/busybox', '/usr/bin/busybox'].find((p) => existsSync(p));
 const why = process.getuid?.() !== 0 ? 'needs root to run dockerd' : !existsSync('/usr/sbin/dockerd') ? 'dockerd is not installed' : !BUSYBOX ? 'busybox-static is not installed' : undefined;
 if (why && process.env.CI === 'true') throw new Error(`defender console tests cannot run: ${why}`);
@@ -61,8 +63,11 @@ suite('bulkhead defender connected to a real console', () => {
     expect(created.status).toBe(201);
     const token = await c().tokenFor('defender');
     const dockerSocket = path.join(work, 'daemon', 'docker.sock');
-    // No advisory database: images cannot be scanned here, and unscanned images are allowed, so the run-time rules decide.
-    args = ['--console', c().baseUrl, '--token', token, '--name', name, '--socket-dir', '/run/docker/plugins', '--docker-host', `unix://${dockerSocket}`, '--state-dir', path.join(work, 'state'), '--host-name', hostName, '--unscanned', 'allow', '--scan-budget', '0', '--local-identity', 'local-root'];
+    // Scans on the spot need an advisory database on the host: the demo snapshot, imported by the real CLI.
+    const db = path.join(work, 'advisories.db');
+    await runCommand(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'src', 'cli', 'main.ts'), 'db', 'import', '--db', db, path.join(repoRoot, 'examples', 'demo', 'advisories')], { cwd: repoRoot, timeoutMs: 120_000 });
+    // Unscanned images are allowed and the budget is 0, so the run-time rules decide while the scan runs in the background.
+    args = ['--db', db, '--console', c().baseUrl, '--token', token, '--name', name, '--socket-dir', '/run/docker/plugins', '--docker-host', `unix://${dockerSocket}`, '--state-dir', path.join(work, 'state'), '--host-name', hostName, '--unscanned', 'allow', '--scan-budget', '0', '--local-identity', 'local-root'];
     defender = await startDefenderProcess({ args, socketPath, logFile: path.join(work, 'defender.log') });
     daemon = await startAuditDaemon({ root: path.join(work, 'daemon'), daemonJson: {}, flags: ['--authorization-plugin', name] });
     const rootfs = path.join(work, 'rootfs');
@@ -98,6 +103,14 @@ suite('bulkhead defender connected to a real console', () => {
     const verify = await c().request('GET', '/api/v1/audit/verify', { role: 'auditor' });
     expect(verify.status).toBe(200);
   }, 120_000);
+
+  it('hands its scan of an image the console did not know to the console, which then tracks it', async () => {
+    const id = (await docker(['image', 'inspect', '-f', '{{.Id}}', 'tiny:ok'])).stdout.trim();
+    expect(id).toMatch(/^sha256:[0-9a-f]{64}$/);
+    await waitUntil('the console knows the image', async () => (await c().request('GET', `/api/v1/images/${id}`, { role: 'auditor' })).status === 200, { timeoutMs: 20_000, intervalMs: 500 });
+    const uploads = (await c().request('GET', '/api/v1/audit?action=scan.upload', { role: 'auditor' })).json.items as { target: string }[];
+    expect(uploads.map((u) => u.target)).toContain(`image:${id}`);
+  }, 60_000);
 
   it('reports the host and its running containers', async () => {
     await waitUntil('the host report lists the container', async () => {

@@ -8,6 +8,9 @@
  */
 import { z } from 'zod';
 import type { Decision } from '../../domain/decision.js';
+import type { Finding } from '../../domain/finding.js';
+import type { Inventory } from '../../domain/inventory.js';
+import type { SubjectFile } from '../../domain/subject.js';
 import type { EnforcementDecision, ReportedContainer } from '../../domain/enforcement.js';
 import { compilePolicy, type PolicySet } from '../../policy/index.js';
 import type { LoggedDecision } from './decision-log.js';
@@ -50,8 +53,21 @@ export interface ConsoleLinkOptions {
   readonly pollMs?: number;
 }
 
+/** An on-the-spot scan, as the console's scan intake takes it (POST /api/v1/scans, schema 'bulkhead.assessment/v1'). */
+export interface ScanUpload {
+  readonly inventory: Inventory;
+  readonly checkFindings: readonly Finding[];
+  readonly files: Readonly<Record<string, SubjectFile>>;
+  /** How the image is referred to on this host. */
+  readonly reference: string;
+  /** The digest the console tracks the image by: its manifest digest, else its image ID. */
+  readonly digest: string;
+}
+
 export interface ConsoleLink {
   policy(): PolicySet;
+  /** Hands a scan to the console, which matches, decides and from then on re-evaluates it; answers with its decision. */
+  uploadScan(scan: ScanUpload): Promise<Decision | undefined>;
   cachedPolicy(): CachedPolicy | undefined;
   imageDecision(digest: string): Promise<Decision | undefined>;
   report(decision: LoggedDecision): void;
@@ -185,8 +201,22 @@ export async function startConsoleLink(options: ConsoleLinkOptions): Promise<Con
   for (const t of timers) t.unref();
   setTimeout(() => void reportHost().catch(quiet('host report')), 1000).unref();
 
+  const scanAnswerSchema = z.looseObject({ digest: z.string(), verdict: z.enum(['allow', 'warn', 'block']), decision: decisionSchema });
+  const uploadScan = async (scan: ScanUpload): Promise<Decision | undefined> => {
+    const body = {
+      assessment: { schema: 'bulkhead.assessment/v1', inventory: scan.inventory, checkFindings: scan.checkFindings, files: scan.files },
+      reference: scan.reference,
+      digest: scan.digest,
+      ...(config.environment ? { environment: config.environment } : {}),
+    };
+    const res = await call('POST', '/api/v1/scans', body, {}, 30_000);
+    if (res.status !== 200 && res.status !== 201) throw new Error(`POST /api/v1/scans answered ${res.status}: ${res.text.slice(0, 300)}`);
+    return scanAnswerSchema.parse(JSON.parse(res.text)).decision as unknown as Decision;
+  };
+
   return {
     policy: () => policy as PolicySet,
+    uploadScan,
     cachedPolicy: () => cached,
     imageDecision,
     report(decision) {

@@ -67,6 +67,17 @@ export async function runDefender(config: DefenderConfig, log: (line: string) =>
     const result = await gateTarget({ kind: 'docker', value: image.id }, { policy: current(), dockerHost: config.dockerHost, ...(config.db ? { db: config.db } : {}) });
     if (result.scan.database?.status === 'missing') throw new Error(result.scan.database.message ?? 'no advisory database: run "bulkhead db update" or give --db');
     log(`scanned ${image.reference} (${image.id.slice(0, 19)}): ${result.subject.packages.length} packages, ${result.scan.findings.length} findings, verdict ${result.decision.verdict}`);
+    if (link) {
+      // The console learns the image and re-evaluates it from now on; its verdict changes reach this host by polling.
+      const digest = image.manifestDigests[0] ?? image.id;
+      const upload = { inventory: result.scan.inventory, checkFindings: result.checkFindings, files: result.subject.files ?? {}, reference: image.reference, digest };
+      void link
+        .uploadScan(upload)
+        .then((decision) => {
+          if (decision) verdicts.setConsoleDecision(digest, decision);
+        })
+        .catch((error: unknown) => log(`uploading the scan of ${image.reference} to the console: ${(error as Error).message}`));
+    }
     return result.subject;
   };
 
