@@ -63,6 +63,7 @@ async function consoleServer(behaviour: { failDecisions?: number; changes?: () =
       }
       if (s.url.startsWith('/api/v1/enforcement/verdicts?since=')) return json(200, { changes: behaviour.changes?.() ?? [], now: '2026-06-01T00:00:05.000Z' });
       if (s.url === '/api/v1/hosts/web-1/report') return json(204, {});
+      if (s.url === '/api/v1/scans') return json(201, { digest: DIGEST, verdict: 'block', previousVerdict: null, violations: [], decision: DECISION, findings: { total: 1, bySeverity: { critical: 1 }, new: 1, resolved: 0 }, problems: [] });
       return json(404, {});
     });
   });
@@ -135,6 +136,17 @@ describe('console link (connected mode)', () => {
     expect(sent.decisions[0]?.reasons.every((r) => r.length <= 4096)).toBe(true);
     expect(sent.decisions[0]?.reasons[99]).toBe('… and 51 more (decision d1 in the host\'s log)');
     expect(sent.decisions[0]?.rules).toHaveLength(100);
+  });
+
+  it('uploads an on-the-spot scan as an assessment and returns the console\'s decision', async () => {
+    const server = await consoleServer();
+    open.push(server);
+    const l = await link(server.url);
+    const inventory = { schema: 'x', packages: [] } as never;
+    const d = await l.uploadScan({ inventory, checkFindings: [], files: {}, reference: 'docker.io/library/app:1', digest: DIGEST });
+    expect(d?.verdict).toBe('block');
+    const sent = JSON.parse(server.seen.find((s) => s.url === '/api/v1/scans')?.body ?? '{}') as Record<string, unknown>;
+    expect(sent).toEqual({ assessment: { schema: 'bulkhead.assessment/v1', inventory, checkFindings: [], files: {} }, reference: 'docker.io/library/app:1', digest: DIGEST, environment: 'prod' });
   });
 
   it('reports the host and passes verdict changes on with the new decision', async () => {
