@@ -2,7 +2,18 @@
  * The HTTP layer over a real server on both stores: problem+json for every
  * kind of error, validation, body limits, request ids, health and readiness.
  */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consoleConfigSchema, type ConsoleConfig } from '../config.js';
+import { route } from '../route.js';
+import { healthRoutes } from '../routes/health.js';
+import { buildConsoleApp } from './build-console-app.js';
+import { buildContext } from './build-context.js';
+import { registerReadinessCheck } from './health-checks.js';
 import { startTestConsole, type TestConsole } from '../../../test/support/console-fixture.js';
 import { STORE_DIALECTS } from '../../../test/support/store-fixtures.js';
 
@@ -75,5 +86,62 @@ describe.each(STORE_DIALECTS)('console HTTP layer on %s', (dialect) => {
     expect(kept.headers['x-request-id']).toBe('trace-123');
     const replaced = await c.request('GET', '/healthz', { headers: { 'x-request-id': 'bad id with spaces' } });
     expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('unexpected errors and readiness failures', () => {
+  it('answers a handler bug with a 500 problem carrying an id the log has, and nothing of the error', async () => {
+    const lines: string[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'bulkhead-app-'));
+    const config = {
+      ...consoleConfigSchema.parse({ dataDir, logLevel: 'info', workers: false }),
+      database: path.join(dataDir, 'console.db'),
+      advisoryDatabase: path.join(dataDir, 'advisories.db'),
+      secretKey: randomBytes(32),
+    } as ConsoleConfig;
+    const services = await buildContext(config, { log });
+    const broken = route({
+      method: 'GET',
+      url: '/api/v1/broken',
+      summary: 'throws',
+      tag: 'test',
+      access: 'public',
+      handler: async () => {
+        throw new Error('password=hunter2 at /internal/path');
+      },
+    });
+    const app = await buildConsoleApp(services.ctx, { routes: [broken, ...healthRoutes] });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const { port } = app.server.address() as { port: number };
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/broken`);
+      const text = await res.text();
+      expect(res.status).toBe(500);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(text).not.toContain('hunter2');
+      expect(text).not.toContain('/internal/path');
+      const body = JSON.parse(text) as { errorId: string; title: string };
+      expect(body.title).toBe('Internal Server Error');
+      const logged = lines.map((l) => JSON.parse(l) as { errorId?: string; err?: { message: string } }).find((l) => l.errorId === body.errorId);
+      expect(logged?.err?.message).toContain('hunter2');
+
+      // Readiness: a registered check that fails turns /readyz to 503 without its message.
+      registerReadinessCheck({ name: 'test-broken-dependency', run: async () => { throw new Error('secret detail'); } });
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+      const readyText = await ready.text();
+      expect(ready.status).toBe(503);
+      expect(JSON.parse(readyText).checks).toContainEqual(expect.objectContaining({ name: 'test-broken-dependency', ok: false }));
+      expect(readyText).not.toContain('secret detail');
+      registerReadinessCheck({ name: 'test-broken-dependency', run: async () => 'fine' });
+      await services.ctx.store.close();
+      const down = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(down.status).toBe(503);
+      expect((await down.json() as { checks: { name: string; ok: boolean }[] }).checks.find((c) => c.name === 'store')?.ok).toBe(false);
+    } finally {
+      await app.close();
+      await services.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
