@@ -12,6 +12,7 @@ import { secretScanOverhead } from './secret-scan.js';
 import { policyEvaluate } from './policy-evaluate.js';
 import { hostAuditBench } from './host-audit.js';
 import { admissionWebhookBench } from './admission-webhook.js';
+import { consoleReevaluate } from './console-reevaluate.js';
 import { defenderOverhead } from './defender-overhead.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
@@ -24,6 +25,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   'policy-evaluate': policyEvaluate,
   'host-audit': hostAuditBench,
   'admission-webhook': admissionWebhookBench,
+  'console-reevaluate': consoleReevaluate,
   'defender-overhead': defenderOverhead,
 };
 
