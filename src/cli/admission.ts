@@ -3,6 +3,7 @@
  * the Kubernetes admission webhook. Runs until SIGTERM/SIGINT; logs one JSON
  * line per decision on standard output.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -78,13 +79,16 @@ export function registerAdmissionCommand(program: Command): void {
       const connected = options.console !== undefined;
       if (connected === (options.policy !== undefined)) throw new BadInputError('give either --console URL (connected) or --policy FILE --db FILE (standalone)');
       if (!connected && !options.db) throw new BadInputError('standalone mode needs --db FILE (the advisory database)');
+      if (!connected && !existsSync(options.db as string)) throw new BadInputError(`advisory database ${options.db} not found: create it with "bulkhead db update --db ${options.db}" (or db import)`);
       const loaded = options.config ? await loadAdmissionConfig(options.config) : DEFAULT_ADMISSION_CONFIG;
       const config: AdmissionConfig = {
         ...loaded,
         ...(options.defaultVerdict ? { defaultVerdict: options.defaultVerdict } : {}),
         ...(options.budgetMs !== undefined ? { budgetMs: options.budgetMs } : {}),
       };
-      const logger = pino({ base: { component: 'admission' }, timestamp: pino.stdTimeFunctions.isoTime });
+      // Buffered, asynchronous log writes: a decision's log line must not cost the review a synchronous write.
+      const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+      const logger = pino({ base: { component: 'admission' }, timestamp: pino.stdTimeFunctions.isoTime }, destination);
       const log: AdmissionLogger = (level, message, fields) => logger[level](fields ?? {}, message);
       const warn = (message: string): void => log('warn', message);
 
@@ -141,5 +145,6 @@ export function registerAdmissionCommand(program: Command): void {
       log('info', 'shutting down');
       await server.close();
       for (const close of closers) await close();
+      destination.flushSync();
     });
 }
