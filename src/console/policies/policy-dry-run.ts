@@ -3,13 +3,16 @@
  * exceptions merged, as activation would) over every stored image, on the
  * findings already stored, and compares with each image's current verdict.
  * Nothing is stored, no event is published: it answers "what would this
- * block?" before anyone activates it.
+ * block?" before anyone activates it. Images are read a page at a time in
+ * a few queries (inventory/stored-image loadStoredImages).
  */
 import type { Verdict } from '../../domain/decision.js';
 import { evaluate } from '../../policy/evaluate.js';
 import type { ConsoleContext } from '../context.js';
 import { liveExceptions } from '../exceptions/live-exceptions.js';
-import { loadImageSubject } from '../inventory/image-assessment.js';
+import type { Finding } from '../../domain/finding.js';
+import { findingSchema } from '../inventory/assessment-document.js';
+import { loadStoredImages, StoredDocumentError, subjectOfStoredImage } from '../inventory/stored-image.js';
 import { activePolicy, compileCached, sha256Hex } from './active-policy.js';
 import { effectivePolicyText } from './effective-policy.js';
 import { compileCandidate } from './policy-versions.js';
@@ -46,6 +49,14 @@ export interface DryRunResult {
 const PAGE = 200;
 const RANK: Record<Verdict, number> = { block: 0, warn: 1, allow: 2 };
 
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 function parseList(json: string): string[] {
   try {
     const v: unknown = JSON.parse(json);
@@ -76,15 +87,28 @@ export async function dryRunPolicy(ctx: ConsoleContext, content: string, options
       .where('digest', '>', after).orderBy('digest').limit(PAGE).execute();
     if (rows.length === 0) break;
     after = (rows[rows.length - 1] as { digest: string }).digest;
+    // A page in four reads (rows, documents, tags, findings), not four per image.
+    const digests = rows.map((r) => r.digest);
+    const [stored, findingRows] = await Promise.all([
+      loadStoredImages(ctx.store, digests),
+      ctx.store.db.selectFrom('findings').select(['digest', 'document']).where('digest', 'in', digests).orderBy('digest').orderBy('key').execute(),
+    ]);
+    const findingsOf = new Map<string, Finding[]>();
+    for (const f of findingRows) {
+      const parsed = findingSchema.safeParse(parseJson(f.document));
+      if (!parsed.success) continue;
+      const list = findingsOf.get(f.digest);
+      if (list) list.push(parsed.data as Finding);
+      else findingsOf.set(f.digest, [parsed.data as Finding]);
+    }
     for (const row of rows) {
-      let subject;
-      try {
-        subject = await loadImageSubject(ctx, row.digest);
-      } catch {
-        subject = undefined;
+      const image = stored.get(row.digest);
+      if (image === undefined) continue;
+      if (image instanceof StoredDocumentError) {
         unreadable.push(row.digest);
+        continue;
       }
-      if (!subject) continue;
+      const subject = subjectOfStoredImage(image, findingsOf.get(row.digest) ?? [], image.row.advisory_snapshot ?? undefined);
       const decision = evaluate(candidate, subject, now);
       evaluated++;
       const was = (row.verdict ?? null) as Verdict | null;
