@@ -33,6 +33,8 @@ export interface ContainerGuardDeps {
   readonly log: (line: string) => void;
   /** An image was tagged, pulled, loaded, removed…: names may point elsewhere now. */
   readonly onImageEvent?: () => void;
+  /** The manifest digest the console knows an image ID by (from RepoDigests), when there is one. */
+  readonly manifestDigestOf?: (imageId: string) => string | undefined;
 }
 
 export interface ContainerGuard {
@@ -170,7 +172,12 @@ export async function startContainerGuard(deps: ContainerGuardDeps): Promise<Con
   void recheck();
 
   return {
-    containers: () => [...running.values()].map((c) => ({ id: c.id, name: c.name, imageReference: c.imageRef, ...(c.imageId ? { imageDigest: c.imageId } : {}), state: c.state })),
+    containers: () =>
+      [...running.values()].map((c) => {
+        // The console names images by manifest digest; an image without one (built here) goes by its ID.
+        const digest = c.imageId ? (deps.manifestDigestOf?.(c.imageId) ?? c.imageId) : undefined;
+        return { id: c.id, name: c.name, imageReference: c.imageRef, ...(digest ? { imageDigest: digest } : {}), state: c.state };
+      }),
     recheck,
     stop() {
       stopped = true;

@@ -109,17 +109,19 @@ export async function runDefender(config: DefenderConfig, log: (line: string) =>
     throw error;
   }
 
+  const manifestDigestOf = new Map<string, string>();
   const judge = async (imageId: string, imageRef: string): Promise<Decision | undefined> => {
     // The manifest digests name the image to the console; the container list only gives the image ID.
     const inspected = await engine.request('GET', `/images/${encodeURIComponent(imageId)}/json`).catch(() => undefined);
     const repoDigests = inspected?.status === 200 ? (inspected.json as { RepoDigests?: unknown }).RepoDigests : undefined;
     const manifestDigests = Array.isArray(repoDigests) ? repoDigests.filter((d): d is string => typeof d === 'string').map((d) => d.slice(d.indexOf('@') + 1)) : [];
+    if (manifestDigests[0]) manifestDigestOf.set(imageId, manifestDigests[0]);
     const k = await verdicts.knowledge({ id: imageId, reference: imageRef, manifestDigests });
     if (k.kind === 'console') return k.decision;
     return handler.judgeImage(imageId, imageRef);
   };
   // The guard's own Docker calls pass through the plugin: it starts after the socket listens.
-  const guard = await startContainerGuard({ config, engine, judge, record: (d) => decisions.write(d), log, onImageEvent: () => handler.forgetImageNames() });
+  const guard = await startContainerGuard({ config, engine, judge, record: (d) => decisions.write(d), log, onImageEvent: () => handler.forgetImageNames(), manifestDigestOf: (id) => manifestDigestOf.get(id) });
   late.guard = guard;
 
   return {
