@@ -45,6 +45,8 @@ server.listen(Number(port), '127.0.0.1');
 `;
 
 interface Stats {
+  /** Server CPU time (user + system) per review, from /proc: independent of how busy the machine is. */
+  readonly cpuMs: number;
   readonly p50: number;
   readonly p99: number;
   readonly max: number;
@@ -68,7 +70,16 @@ function post(url: string, agent: Agent, ca: Buffer, body: string): Promise<numb
 }
 
 /** Sends `count` reviews at RATE per second, each timed from its scheduled send time. */
-async function paced(url: string, ca: Buffer, bodies: readonly string[], count: number): Promise<Stats> {
+/** utime + stime of a process in ms (/proc/PID/stat fields 14 and 15, in USER_HZ = 100 ticks per second). */
+async function cpuTimeMs(pid: number | undefined): Promise<number> {
+  if (pid === undefined) return NaN;
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+async function paced(url: string, ca: Buffer, bodies: readonly string[], count: number, pid?: number): Promise<Stats> {
+  const cpuBefore = await cpuTimeMs(pid);
   // The API server keeps a pool of connections to a webhook; so does this client.
   const agent = new Agent({ keepAlive: true, maxSockets: 16 });
   const latencies: number[] = [];
@@ -94,7 +105,8 @@ async function paced(url: string, ca: Buffer, bodies: readonly string[], count: 
   const elapsed = (performance.now() - start) / 1000;
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies[latencies.length - 1] ?? NaN, count, achievedRate: count / elapsed };
+  const cpuMs = ((await cpuTimeMs(pid)) - cpuBefore) / count;
+  return { cpuMs, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies[latencies.length - 1] ?? NaN, count, achievedRate: count / elapsed };
 }
 
 async function waitReady(url: string, ca: Buffer, child: ChildProcess): Promise<void> {
@@ -127,7 +139,7 @@ async function reviewBodies(registryHost: string): Promise<string[]> {
 }
 
 function fmt(stats: Stats): string {
-  return `${stats.p50.toFixed(2)} | ${stats.p99.toFixed(2)} | ${stats.max.toFixed(2)} | ${stats.achievedRate.toFixed(0)}`;
+  return `${stats.p50.toFixed(2)} | ${stats.p99.toFixed(2)} | ${stats.max.toFixed(2)} | ${stats.achievedRate.toFixed(0)} | ${stats.cpuMs.toFixed(2)}`;
 }
 
 export async function admissionWebhookBench(): Promise<void> {
@@ -160,8 +172,8 @@ export async function admissionWebhookBench(): Promise<void> {
     const count = RATE * SECONDS;
     const rounds: { reference: Stats; webhook: Stats }[] = [];
     for (let round = 0; round < 2; round++) {
-      const ref = await paced(`${referenceUrl}/validate`, certs.ca, bodies, count);
-      const hook = await paced(`${webhookUrl}/validate`, certs.ca, bodies, count);
+      const ref = await paced(`${referenceUrl}/validate`, certs.ca, bodies, count, reference.pid);
+      const hook = await paced(`${webhookUrl}/validate`, certs.ca, bodies, count, webhook.pid);
       rounds.push({ reference: ref, webhook: hook });
     }
     const worst = Math.max(...rounds.map((r) => r.webhook.p99));
@@ -171,11 +183,12 @@ export async function admissionWebhookBench(): Promise<void> {
       '',
       `\`bulkhead admission\` (built CLI, standalone mode, own process) over HTTPS on loopback at a fixed ${RATE} requests/s for ${SECONDS} s per round, keep-alive pool of up to 16 connections (as the API server keeps), reviews alternating between an allowed and a denied pod (the demo Heartbleed image), verdicts cached. Latency from each request's scheduled send time. Reference: a Node HTTPS server with the same certificate that reads the body and answers a constant AdmissionReview, measured the same way in the same run.`,
       '',
-      '| round | server | p50 ms | p99 ms | max ms | achieved req/s |',
-      '| --- | --- | ---: | ---: | ---: | ---: |',
+      '| round | server | p50 ms | p99 ms | max ms | achieved req/s | server CPU ms per review |',
+      '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
       ...rounds.flatMap((r, i) => [`| ${i + 1} | reference (TLS + HTTP + JSON) | ${fmt(r.reference)} |`, `| ${i + 1} | bulkhead admission | ${fmt(r.webhook)} |`]),
       '',
       `Worst webhook p99: **${worst.toFixed(2)} ms** (target ≤ 10 ms: ${worst <= 10 ? 'met' : 'NOT met'}); the webhook's own cost over the reference at p50: ${(rounds.reduce((s, r) => s + r.webhook.p50 - r.reference.p50, 0) / rounds.length).toFixed(2)} ms.`,
+      `Server CPU per review (user + system, from /proc, independent of other load): webhook ${(rounds.reduce((t, r) => t + r.webhook.cpuMs, 0) / rounds.length).toFixed(2)} ms, reference ${(rounds.reduce((t, r) => t + r.reference.cpuMs, 0) / rounds.length).toFixed(2)} ms. Latency percentiles depend on the machine's other load: read them beside the reference's.`,
       `Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, load average ${os.loadavg()[0]?.toFixed(2)} at the end, Node ${process.version}.`,
     ];
     recordSection('admission-webhook', lines.join('\n'));
