@@ -60,7 +60,14 @@ export const advisoryRoutes = [
         if (error instanceof BadInputError) throw new ProblemError(400, 'Not importable', error.message);
         throw error;
       }
-      const { value, planned } = await changeAdvisoryData(ctx, (store) => store.import(batches));
+      let changed;
+      try {
+        changed = await changeAdvisoryData(ctx, (store) => store.import(batches));
+      } catch (error) {
+        if (error instanceof BadInputError) throw new ProblemError(400, 'Not importable', error.message);
+        throw error;
+      }
+      const { value, planned } = changed;
       const feeds = value.feeds.map((f) => ({ feed: f.feed, advisories: f.advisories, enrichments: f.enrichments, skipped: f.skipped }));
       const warnings = batches.flatMap((b) => b.warnings).slice(0, 20);
       const changes = planned?.changes
