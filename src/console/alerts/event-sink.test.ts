@@ -258,4 +258,35 @@ describe.each(STORE_DIALECTS)('event sink on %s', (dialect) => {
     expect(await sink.pruneFinished()).toBe(2);
     expect((await deliveries()).map((d) => d.id).sort()).toEqual(['c', 'd']);
   });
+
+  it('gives up on a receiver that never answers after the timeout, and does not follow redirects', async () => {
+    const hanging = createServer(() => undefined);
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise((resolve) => {
+      hanging.closeAllConnections();
+      hanging.close(() => resolve());
+    }));
+    const target = await receiver();
+    closers.push(target.close);
+    const redirecting = createServer((_req, res) => {
+      res.writeHead(307, { location: target.url });
+      res.end();
+    });
+    await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise((resolve) => redirecting.close(() => resolve())));
+    const port = (s: Server) => (s.address() as AddressInfo).port;
+    await addRule({ name: 'hangs', trigger: { events: [{ type: 'health.problem' }] }, target: { type: 'slack', urlSealed: sealSecret(config.secretKey, `http://127.0.0.1:${port(hanging)}/`) } });
+    await addRule({ name: 'redirects', trigger: { events: [{ type: 'health.problem' }] }, target: { type: 'webhook', url: `http://127.0.0.1:${port(redirecting)}/`, secretSealed: sealSecret(config.secretKey, 'a-secret-of-enough-length') } });
+    sink = createEventSink(store, config, pino({ level: 'silent' }), { timeoutMs: 300, maxAttempts: 1 });
+    await sink.publish([{ type: 'health.problem', at: new Date().toISOString(), summary: 'x', detail: {} }]);
+    const started = Date.now();
+    expect(await sink.deliverDue()).toBe(2);
+    expect(Date.now() - started).toBeLessThan(5000);
+    const rows = await deliveries();
+    expect(rows.map((r) => [r.state, r.last_error]).sort()).toEqual([
+      ['failed', `POST http://127.0.0.1:${port(hanging)}: no answer within 300 ms`],
+      ['failed', `POST http://127.0.0.1:${port(redirecting)}: HTTP 307`],
+    ].sort());
+    expect(target.received).toHaveLength(0);
+  });
 });
