@@ -101,7 +101,8 @@ export async function startTestConsole(options: StartTestConsoleOptions): Promis
   } as ConsoleConfig;
   let running: RunningConsole;
   try {
-    running = await startConsole(config, { env: {}, ...(options.now ? { now: options.now } : {}), jobs: { pollIntervalMs: 50 } });
+    // Job kinds are not registered here: a test that needs workers registers them (registerJobHandlers(c.ctx)).
+    running = await startConsole(config, { env: {}, jobHandlers: false, ...(options.now ? { now: options.now } : {}), jobs: { pollIntervalMs: 50 } });
   } catch (error) {
     where.cleanup();
     rmSync(dataDir, { recursive: true, force: true });
