@@ -227,6 +227,42 @@ describe('images that cannot be assessed', () => {
   });
 });
 
+describe('time budget and missing policy', () => {
+  it('answers with the default verdict when the scan outlives the budget, and decides from the finished scan later', async () => {
+    const hasty = await start(configOf({ budgetMs: 100 }));
+    const first = await review(await fixture('pod-vulnerable.json'), hasty);
+    expect(first.response.allowed).toBe(false);
+    expect(first.response.status?.message).toMatch(/did not finish within the admission budget|cannot resolve/);
+    expect(first.response.status?.message).not.toContain('[vuln-heartbleed]');
+    let later = first;
+    const until = Date.now() + 30_000;
+    while (!later.response.status?.message.includes('[vuln-heartbleed]') && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 200));
+      later = await review(await fixture('pod-vulnerable.json'), hasty);
+    }
+    expect(later.response.status?.message).toContain('[vuln-heartbleed]');
+  });
+
+  it('is not ready and answers with the default verdict until a policy is loaded', async () => {
+    const resolver = createImageResolver({ insecureRegistries: [images.registry.host], tagTtlMs: 60_000 });
+    const config = configOf({ defaultVerdict: 'warn' });
+    const empty = await startAdmissionServer({
+      host: '127.0.0.1',
+      port: 0,
+      certFile: certs.certFile,
+      keyFile: certs.keyFile,
+      context: { config, policy: () => undefined, assessor: createStandaloneAssessor({ policy: () => policy, db, resolver, verdictTtlMs: 60_000 }) },
+    });
+    servers.push(empty);
+    const ready = await httpsRequest(`${empty.url}/readyz`, certs.ca, { method: 'GET' });
+    expect(ready.status).toBe(503);
+    expect(ready.headers['content-type']).toBe('application/problem+json');
+    const answer = await review(await fixture('pod-vulnerable.json'), empty);
+    expect(answer.response.allowed).toBe(true);
+    expect(answer.response.warnings?.[0]).toContain('no policy is loaded yet');
+  });
+});
+
 describe('bad input', () => {
   const post = (body: string | Buffer, route = '/validate'): ReturnType<typeof httpsRequest> => httpsRequest(`${server.url}${route}`, certs.ca, { body });
 
