@@ -65,6 +65,15 @@ describe.each(STORE_DIALECTS)('console login on %s', (dialect) => {
     expect(token.status).toBe(204);
   });
 
+  it('keeps the login body small (its own 8 KiB limit) and refuses forms', async () => {
+    const big = await c.request('POST', '/api/v1/auth/login', { body: { name: 'alice', password: 'x'.repeat(9 * 1024) } });
+    expect(big.status).toBe(413);
+    expect(big.headers['content-type']).toMatch(/^application\/problem\+json/);
+    // A cross-site HTML form cannot send JSON: form posts are refused, so a login cannot be forged from another site.
+    const form = await c.request('POST', '/api/v1/auth/login', { body: 'name=alice&password=alice-password-1', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(form.status).toBe(415);
+  });
+
   it('ends the session on logout', async () => {
     const session = await c.login('bob', 'bob-password-123');
     expect((await c.request('GET', '/api/v1/auth/me', { session })).status).toBe(200);
