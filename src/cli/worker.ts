@@ -42,38 +42,50 @@ export function registerWorkerCommand(program: Command): void {
         ...(options.database ? { database: options.database } : {}),
         ...(options.logLevel ? { logLevel: options.logLevel } : {}),
       });
+      // Signals are taken from the start: a SIGTERM while the worker is still starting stops it gracefully too.
+      let stopRequested: NodeJS.Signals | undefined;
+      let onStop: ((signal: NodeJS.Signals) => void) | undefined;
+      const signalled = (signal: NodeJS.Signals): void => {
+        if (stopRequested) {
+          process.stderr.write(`bulkhead: ${signal} again, exiting now\n`);
+          process.exit(1);
+        }
+        stopRequested = signal;
+        onStop?.(signal);
+      };
+      process.on('SIGTERM', signalled);
+      process.on('SIGINT', signalled);
+
       // This process exists to run the workers, whatever the API servers' setting.
       const services = await buildContext({ ...loaded, workers: true }, concurrency !== undefined ? { jobs: { concurrency } } : {});
       const { ctx } = services;
       const workers = registerJobHandlers(ctx);
       try {
-        await services.start();
-        await workers.start();
+        if (!stopRequested) await services.start();
+        if (!stopRequested) await workers.start();
       } catch (error) {
-        workers.stop();
+        await workers.stop().catch(() => undefined);
         await services.close();
         throw error;
       }
-      ctx.log.info({ store: ctx.store.location, dialect: ctx.store.dialect, concurrency: concurrency ?? 2 }, 'worker running');
-      process.stderr.write(`bulkhead worker running on ${ctx.store.location}\n`);
+      if (!stopRequested) {
+        ctx.log.info({ store: ctx.store.location, dialect: ctx.store.dialect, concurrency: concurrency ?? 2 }, 'worker running');
+        process.stderr.write(`bulkhead worker running on ${ctx.store.location}\n`);
+      }
       await new Promise<void>((resolve) => {
-        let stopping = false;
-        const stop = (signal: NodeJS.Signals): void => {
-          if (stopping) {
-            process.stderr.write(`bulkhead: ${signal} again, exiting now\n`);
-            process.exit(1);
-          }
-          stopping = true;
+        onStop = (signal) => {
           ctx.log.info({ signal }, 'worker stopping');
-          workers.stop();
-          services.close().then(resolve, (error: unknown) => {
-            ctx.log.error({ err: error }, 'worker shutdown failed');
-            process.exitCode = 2;
-            resolve();
-          });
+          // Monitoring first (a re-evaluation reaches its checkpoint), then the jobs and the store.
+          workers.stop()
+            .catch((error: unknown) => ctx.log.error({ err: error }, 'stopping the schedules failed'))
+            .then(() => services.close())
+            .then(resolve, (error: unknown) => {
+              ctx.log.error({ err: error }, 'worker shutdown failed');
+              process.exitCode = 2;
+              resolve();
+            });
         };
-        process.on('SIGTERM', stop);
-        process.on('SIGINT', stop);
+        if (stopRequested) onStop(stopRequested);
       });
     });
 }

@@ -51,7 +51,7 @@ describe.each(STORE_DIALECTS)('watched registries on %s', (dialect) => {
     await workers.start();
   });
   afterAll(async () => {
-    workers?.stop();
+    await workers?.stop();
     await c?.close();
     for (const r of registries) await r.stop();
     if (root) rmSync(root, { recursive: true, force: true });
@@ -164,7 +164,7 @@ describe.each(STORE_DIALECTS)('watched registries on %s', (dialect) => {
 
     // Two replicas' schedules at the moment the sync falls due: one sync is queued.
     await c.ctx.store.db.updateTable('registries').set({ next_sync_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', id).execute();
-    workers.stop();
+    await workers.stop();
     const replicas = [startRegistrySchedule(c.ctx, { tickMs: 60_000 }), startRegistrySchedule(c.ctx, { tickMs: 60_000 })];
     try {
       const claimed = (await Promise.all(replicas.map((s) => s.tick()))).flat();

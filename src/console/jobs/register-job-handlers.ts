@@ -1,27 +1,31 @@
 /**
  * Every job kind the console's workers run, registered on ctx.jobs in one
  * place so that `bulkhead serve` (with workers on) and `bulkhead worker`
- * run the same work: image scans, registry syncs, advisory updates and
- * re-evaluations. start() adds the schedules that enqueue the periodic
- * work (registry syncs, advisory updates) and resumes interrupted
- * re-evaluations; every process may run them, the claims keep them single.
+ * run the same work: image scans ('scan.target'), registry syncs
+ * ('registry.sync'), advisory updates and re-evaluations (the continuous
+ * monitoring of reevaluate/). start() adds what runs on its own: the
+ * registry schedule, continuous monitoring's resume, advisory schedule and
+ * health monitor. Every process may run them; their claims keep the work
+ * single.
  */
-import { registerAdvisoryUpdates, scheduleAdvisoryUpdates } from '../advisory-data/update-advisories.js';
+import { registerAdvisoryUpdates } from '../advisory-data/update-advisories.js';
 import type { ConsoleContext } from '../context.js';
 import { SCAN_TARGET_JOB } from '../inventory/image-assessment.js';
-import { registerReevaluation, type ReevaluationService } from '../reevaluate/reevaluation.js';
+import { startContinuousMonitoring, type ContinuousMonitoring } from '../reevaluate/continuous-monitoring.js';
+import { registerReevaluation } from '../reevaluate/reevaluation.js';
 import { startRegistrySchedule, type RegistrySchedule } from '../registries/registry-schedule.js';
 import { REGISTRY_SYNC_JOB, registrySyncJobSchema, syncRegistry } from '../registries/registry-sync.js';
 import { scanTargetHandler } from './scan-target-job.js';
 
 export interface ConsoleWorkers {
-  readonly reevaluation: ReevaluationService;
   /** The registry schedule, once start() ran. */
   readonly registrySchedule: () => RegistrySchedule | undefined;
-  /** Starts the schedules and resumes re-evaluations; call after ctx.jobs.start(). */
+  /** Continuous monitoring (re-evaluation service), once start() ran. */
+  readonly monitoring: () => ContinuousMonitoring | undefined;
+  /** Starts the schedules and monitoring; call after ctx.jobs.start(). */
   start(): Promise<void>;
-  /** Stops the schedules (ctx.jobs.stop() stops the handlers). */
-  stop(): void;
+  /** Stops them (ctx.jobs.stop() stops the handlers). */
+  stop(): Promise<void>;
 }
 
 export interface RegisterJobHandlersOptions {
@@ -35,20 +39,24 @@ export function registerJobHandlers(ctx: ConsoleContext, options: RegisterJobHan
     const job = registrySyncJobSchema.parse(payload);
     return syncRegistry(ctx, job.registryId, job.requestedBy);
   });
+  // The handlers alone, for a process that never calls start(); start() replaces them with monitoring's own.
   registerAdvisoryUpdates(ctx);
-  const reevaluation = registerReevaluation(ctx);
+  registerReevaluation(ctx);
   let schedule: RegistrySchedule | undefined;
+  let monitoring: ContinuousMonitoring | undefined;
   return {
-    reevaluation,
     registrySchedule: () => schedule,
+    monitoring: () => monitoring,
     async start() {
       schedule ??= startRegistrySchedule(ctx, options.registryTickMs !== undefined ? { tickMs: options.registryTickMs } : {});
-      await scheduleAdvisoryUpdates(ctx);
-      reevaluation.resume();
+      monitoring ??= await startContinuousMonitoring(ctx, { workers: true });
     },
-    stop() {
+    async stop() {
       schedule?.stop();
       schedule = undefined;
+      const m = monitoring;
+      monitoring = undefined;
+      await m?.stop();
     },
   };
 }
