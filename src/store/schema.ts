@@ -94,6 +94,8 @@ export interface InventoryTable {
   id: string;
   /** JSON of the stored assessment (inventory, check findings, files) — see console/inventory. */
   document: JsonText;
+  /** HMAC-SHA256 hex (config.secretKey) of document as the console validated and wrote it; null for rows written otherwise. Migration 004. */
+  document_mac: string | null;
   package_count: number;
   created_at: Timestamp;
 }

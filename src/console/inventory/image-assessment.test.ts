@@ -6,6 +6,7 @@
  * image has 1.0.1e-2+deb7u4 in libssl1.0.0 and openssl, per its dpkg status)
  * and the default policy's rules, not from our own output.
  */
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -177,6 +178,22 @@ describe.each(STORE_DIALECTS)('image assessment on %s', (dialect) => {
     const row = await store.db.selectFrom('images').select('inventory_id').where('digest', '=', digest).executeTakeFirstOrThrow();
     await store.db.updateTable('inventories').set({ document: '{"schema":"bulkhead.assessment/v1","inventory":{}}' }).where('id', '=', row.inventory_id).execute();
     await expect(loadImageSubject(ctx, digest)).rejects.toThrow(/not a valid assessment document/);
+  });
+
+  it('skips re-validation only for documents carrying the console’s own MAC', async () => {
+    const { assessment } = await demoAssessment();
+    const inventory = { ...assessment.inventory, id: `sha256:${'9'.repeat(64)}` };
+    const digest = `sha256:${'9'.repeat(64)}`;
+    await recordAssessment(ctx, { assessment: { ...assessment, inventory }, digest }, { cause: { reason: 'scan' } });
+    const stored = await store.db.selectFrom('inventories').select(['document', 'document_mac']).where('id', '=', inventory.id).executeTakeFirstOrThrow();
+    expect(stored.document_mac).toBe(createHmac('sha256', ctx.config.secretKey).update(stored.document).digest('hex'));
+    // Edited behind the console's back (the MAC no longer matches): validated in full, and refused.
+    const edited = stored.document.replace('"ecosystem":"deb"', '"ecosystem":"nonsense"');
+    await store.db.updateTable('inventories').set({ document: edited }).where('id', '=', inventory.id).execute();
+    await expect(loadImageSubject(ctx, digest)).rejects.toThrow(/not a valid assessment document/);
+    // The same text with a MAC under the console's key is taken as written: the key is what vouches for it.
+    await store.db.updateTable('inventories').set({ document_mac: createHmac('sha256', ctx.config.secretKey).update(edited).digest('hex') }).where('id', '=', inventory.id).execute();
+    expect((await loadImageSubject(ctx, digest))?.packages.some((p) => (p.ecosystem as string) === 'nonsense')).toBe(true);
   });
 
   it('decides many images at once; a broken document fails only its image', async () => {

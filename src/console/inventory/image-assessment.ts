@@ -21,11 +21,11 @@ import { matchInventory } from '../../match/index.js';
 import { evaluate, type PolicySet } from '../../policy/index.js';
 import type { ConsoleContext, ConsoleEvent } from '../context.js';
 import { activePolicy } from '../policies/active-policy.js';
-import { findingSchema, type ImageAssessment } from './assessment-document.js';
+import { assessmentSchema, findingSchema, type ImageAssessment } from './assessment-document.js';
 import { consoleAdvisoryIndex } from './console-advisory-index.js';
 import { findingKey } from './finding-key.js';
 import { imageIdentity } from './image-identity.js';
-import { loadStoredImage, loadStoredImages, subjectOfStoredImage, type StoredImage } from './stored-image.js';
+import { documentMac, loadStoredImage, loadStoredImages, subjectOfStoredImage, type StoredImage } from './stored-image.js';
 
 export { ASSESSMENT_SCHEMA, assessmentSchema, findingSchema, parseAssessmentText, type ImageAssessment } from './assessment-document.js';
 
@@ -114,12 +114,14 @@ const OS_ECOSYSTEMS = new Set(['deb', 'apk', 'rpm']);
 
 /** Stores an uploaded assessment and decides the image; returns the decision CI gates on. */
 export async function recordAssessment(ctx: ConsoleContext, upload: AssessmentUpload, options: RecordOptions): Promise<ImageAssessmentResult> {
-  const { assessment } = upload;
+  // Validated here whoever calls (routes validate uploads too): the stored document's MAC vouches for it from now on.
+  const assessment: ImageAssessment = assessmentSchema.parse(upload.assessment);
   const inv = assessment.inventory;
   const identity = imageIdentity(inv, upload);
   const now = ctx.now().toISOString();
   const environment = options.environment ?? upload.environment ?? null;
   const document = JSON.stringify(assessment);
+  const document_mac = documentMac(ctx.config.secretKey, document);
   const labels = JSON.stringify(inv.image?.config.labels ?? {});
 
   await ctx.store.db.transaction().execute(async (trx) => {
@@ -127,10 +129,10 @@ export async function recordAssessment(ctx: ConsoleContext, upload: AssessmentUp
     if (stored?.document !== document) {
       // Same id, other content (files for another policy, a re-upload): the newest upload wins, package index included.
       if (stored) {
-        await trx.updateTable('inventories').set({ document, package_count: inv.packages.length, created_at: now }).where('id', '=', inv.id).execute();
+        await trx.updateTable('inventories').set({ document, document_mac, package_count: inv.packages.length, created_at: now }).where('id', '=', inv.id).execute();
         await trx.deleteFrom('inventory_packages').where('inventory_id', '=', inv.id).execute();
       } else {
-        await trx.insertInto('inventories').values({ id: inv.id, document, package_count: inv.packages.length, created_at: now }).execute();
+        await trx.insertInto('inventories').values({ id: inv.id, document, document_mac, package_count: inv.packages.length, created_at: now }).execute();
       }
       const rows = inv.packages.map((p) => ({
         inventory_id: inv.id,
@@ -214,7 +216,7 @@ function parseStringList(json: string): string[] {
 
 /** The policy Subject of a stored image, with its stored findings; undefined when unknown. */
 export async function loadImageSubject(ctx: ConsoleContext, digest: string): Promise<Subject | undefined> {
-  const image = await loadStoredImage(ctx.store, digest);
+  const image = await loadStoredImage(ctx.store, digest, { secretKey: ctx.config.secretKey });
   if (!image) return undefined;
   const rows = await ctx.store.db.selectFrom('findings').select('document').where('digest', '=', digest).orderBy('key').execute();
   const findings = rows.flatMap((r) => {
@@ -310,7 +312,7 @@ interface Decided {
  * snapshot and evaluation time), publishes the events after it commits.
  */
 export async function assessImages(ctx: ConsoleContext, items: readonly AssessItem[], options: Omit<AssessImageOptions, 'cause'>): Promise<AssessImagesResult> {
-  const loaded = await loadStoredImages(ctx.store, items.map((i) => i.digest));
+  const loaded = await loadStoredImages(ctx.store, items.map((i) => i.digest), { secretKey: ctx.config.secretKey });
   const at = options.now ?? ctx.now();
   const now = at.toISOString();
   const index = options.advisoryIndex;

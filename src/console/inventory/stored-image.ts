@@ -3,6 +3,7 @@
  * (validated again: stored text is not trusted more than an upload) and
  * the tags it was seen under, plus the policy Subject built from them.
  */
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Finding } from '../../domain/finding.js';
 import type { Subject, SubjectImage } from '../../domain/subject.js';
 import { subjectFromScan } from '../../policy/subject-from-scan.js';
@@ -17,14 +18,26 @@ export interface StoredImage {
   readonly tags: readonly ImageTagTable[];
 }
 
-/** Parsed documents by inventory id and text length: re-evaluating thousands of images parses each one once. */
+/** Parsed documents by inventory id (and their exact text): images sharing an inventory, and repeated reads, parse it once. */
 const parsedCache = new Map<string, { readonly text: string; readonly assessment: ImageAssessment }>();
 const CACHE_LIMIT = 256;
 
-function parseCached(id: string, text: string): ImageAssessment {
+/** HMAC-SHA256 hex of a document under the console's secret key (inventories.document_mac). */
+export function documentMac(secretKey: Buffer, document: string): string {
+  return createHmac('sha256', secretKey).update(document).digest('hex');
+}
+
+function sameMac(expected: string, given: string): boolean {
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function parseCached(id: string, text: string, verified: boolean): ImageAssessment {
   const hit = parsedCache.get(id);
   if (hit && hit.text === text) return hit.assessment;
-  const assessment = parseAssessmentText(text);
+  // A document carrying the console's own MAC is byte for byte what passed validation when it was written.
+  const assessment = verified ? (JSON.parse(text) as ImageAssessment) : parseAssessmentText(text);
   if (parsedCache.size >= CACHE_LIMIT) parsedCache.delete(parsedCache.keys().next().value as string);
   parsedCache.set(id, { text, assessment });
   return assessment;
@@ -32,8 +45,13 @@ function parseCached(id: string, text: string): ImageAssessment {
 
 export class StoredDocumentError extends Error {}
 
-export async function loadStoredImage(store: Store, digest: string): Promise<StoredImage | undefined> {
-  const loaded = (await loadStoredImages(store, [digest])).get(digest);
+export interface LoadOptions {
+  /** The console's secret key: documents whose MAC it verifies skip re-validation. Without it every document is validated. */
+  readonly secretKey?: Buffer;
+}
+
+export async function loadStoredImage(store: Store, digest: string, options: LoadOptions = {}): Promise<StoredImage | undefined> {
+  const loaded = (await loadStoredImages(store, [digest], options)).get(digest);
   if (loaded instanceof Error) throw loaded;
   return loaded;
 }
@@ -46,7 +64,7 @@ const IN_CHUNK = 500;
  * missing or invalid maps to its StoredDocumentError, so one bad row does
  * not fail the others; unknown digests are absent.
  */
-export async function loadStoredImages(store: Store, digests: readonly string[]): Promise<Map<string, StoredImage | StoredDocumentError>> {
+export async function loadStoredImages(store: Store, digests: readonly string[], options: LoadOptions = {}): Promise<Map<string, StoredImage | StoredDocumentError>> {
   const out = new Map<string, StoredImage | StoredDocumentError>();
   const unique = [...new Set(digests)];
   for (let i = 0; i < unique.length; i += IN_CHUNK) {
@@ -55,10 +73,10 @@ export async function loadStoredImages(store: Store, digests: readonly string[])
     if (rows.length === 0) continue;
     const ids = [...new Set(rows.map((r) => r.inventory_id))];
     const [docs, tags] = await Promise.all([
-      store.db.selectFrom('inventories').select(['id', 'document']).where('id', 'in', ids).execute(),
+      store.db.selectFrom('inventories').select(['id', 'document', 'document_mac']).where('id', 'in', ids).execute(),
       store.db.selectFrom('image_tags').selectAll().where('digest', 'in', rows.map((r) => r.digest)).orderBy('last_seen', 'desc').orderBy('reference').execute(),
     ]);
-    const documents = new Map(docs.map((d) => [d.id, d.document]));
+    const documents = new Map(docs.map((d) => [d.id, d]));
     const parsed = new Map<string, ImageAssessment | StoredDocumentError>();
     const tagsOf = new Map<string, ImageTagTable[]>();
     for (const t of tags) {
@@ -69,11 +87,12 @@ export async function loadStoredImages(store: Store, digests: readonly string[])
     for (const row of rows) {
       let assessment = parsed.get(row.inventory_id);
       if (!assessment) {
-        const text = documents.get(row.inventory_id);
-        if (text === undefined) assessment = new StoredDocumentError(`image ${row.digest}: its inventory ${row.inventory_id} is missing from the store`);
+        const doc = documents.get(row.inventory_id);
+        if (doc === undefined) assessment = new StoredDocumentError(`image ${row.digest}: its inventory ${row.inventory_id} is missing from the store`);
         else {
           try {
-            assessment = parseCached(row.inventory_id, text);
+            const verified = options.secretKey !== undefined && doc.document_mac !== null && sameMac(documentMac(options.secretKey, doc.document), doc.document_mac);
+            assessment = parseCached(row.inventory_id, doc.document, verified);
           } catch (error) {
             assessment = new StoredDocumentError(`image ${row.digest}: the stored inventory ${row.inventory_id} is not a valid assessment document`, { cause: error });
           }
