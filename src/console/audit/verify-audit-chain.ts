@@ -19,8 +19,7 @@
 import type { Kysely } from 'kysely';
 import type { Store } from '../../store/open-store.js';
 import type { AuditTable, StoreSchema } from '../../store/schema.js';
-import { canonicalJson } from './canonical-json.js';
-import { GENESIS_HASH, hashAuditEntry } from './audit-entry.js';
+import { GENESIS_HASH, hashAuditRow } from './audit-entry.js';
 import { readAuditHead, type AuditHead } from './audit-head.js';
 
 export type AuditChainProblem = 'edited' | 'deleted' | 'reordered' | 'inserted';
@@ -46,16 +45,9 @@ const VERIFY_PAGE = 1000;
 
 type Row = AuditTable;
 
-/** The hash the row's content gives when it is placed at `seq`; undefined when its detail is not canonical JSON of an object. */
-function contentHash(row: Row, seq: number): string | undefined {
-  let detail: unknown;
-  try {
-    detail = JSON.parse(row.detail);
-  } catch {
-    return undefined;
-  }
-  if (detail === null || typeof detail !== 'object' || Array.isArray(detail) || canonicalJson(detail) !== row.detail) return undefined;
-  return hashAuditEntry({ seq, at: row.at, actor: row.actor, action: row.action, target: row.target, detail: detail as Record<string, unknown>, prev_hash: row.prev_hash });
+/** The hash the row's content gives when it is placed at `seq`. */
+function contentHash(row: Row, seq: number): string {
+  return hashAuditRow({ seq, at: row.at, actor: row.actor, action: row.action, target: row.target, detail: row.detail, prev_hash: row.prev_hash });
 }
 
 /** seq of the entry whose hash is `hash` (0 for the genesis hash), if the table still holds it. */
