@@ -8,7 +8,7 @@
  * are collected); recordAssessment then matches and decides as for uploads.
  */
 import { z } from 'zod';
-import { parseImageReference } from '../../image/sources/image-reference.js';
+import { isLoopbackRegistry, parseImageReference } from '../../image/sources/image-reference.js';
 import type { ConsoleContext, JobHandler } from '../context.js';
 import { buildAssessment } from '../inventory/build-assessment.js';
 import { consoleAdvisoryIndex } from '../inventory/console-advisory-index.js';
@@ -43,7 +43,8 @@ export async function scanTarget(ctx: ConsoleContext, job: ScanTargetJob): Promi
   const ref = parseImageReference(job.target);
   const registry = await registryFor(ctx, job, ref.domain);
   const credentials = registry ? registryCredentials(registry, ctx.config.secretKey) : {};
-  const insecure = registry ? new URL(registry.url).protocol === 'http:' : false;
+  // A registered registry says its scheme; an unregistered one gets Docker's rule (plain HTTP only on loopback).
+  const insecure = registry ? new URL(registry.url).protocol === 'http:' : isLoopbackRegistry(ref.domain);
   const advisories = consoleAdvisoryIndex(ctx.config.advisoryDatabase);
   const policy = advisories.index ? (await activePolicy(ctx)).policy : undefined;
   const { assessment } = await buildAssessment({ kind: 'registry', value: job.target }, {
