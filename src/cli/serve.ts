@@ -5,6 +5,7 @@
  * exits at once.
  */
 import type { Command } from 'commander';
+import { isIP } from 'node:net';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { BadInputError } from '../domain/errors.js';
@@ -22,6 +23,7 @@ interface ServeOptions {
   insecureHttp?: boolean;
   initAdmin?: string | boolean;
   logLevel?: string;
+  trustProxy?: string;
 }
 
 async function readLine(prompt: string, hidden: boolean): Promise<string> {
@@ -72,6 +74,7 @@ export function registerServeCommand(program: Command): void {
     .option('--insecure-http', 'plain HTTP: only allowed when listening on a loopback address')
     .option('--init-admin [name]', 'create the first admin (name default "admin" or BULKHEAD_ADMIN_USER; password from BULKHEAD_ADMIN_PASSWORD or stdin)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
+    .option('--trust-proxy <addresses>', 'comma-separated addresses/CIDRs of reverse proxies whose X-Forwarded-For gives the client address (or BULKHEAD_TRUST_PROXY)')
     .action(async (options: ServeOptions) => {
       const env = process.env;
       const config = loadConsoleConfig(options.config, env, {
@@ -87,7 +90,14 @@ export function registerServeCommand(program: Command): void {
       const initAdmin = options.initAdmin
         ? { name: typeof options.initAdmin === 'string' ? options.initAdmin : env.BULKHEAD_ADMIN_USER || 'admin', password: await adminPassword(env) }
         : undefined;
-      const running = await startConsole(config, { env, ...(initAdmin ? { initAdmin } : {}) });
+      const proxies = (options.trustProxy ?? env.BULKHEAD_TRUST_PROXY ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+      for (const proxy of proxies) {
+        const [address, bits, extra] = proxy.split('/');
+        if (extra !== undefined || !address || isIP(address) === 0 || (bits !== undefined && !/^\d{1,3}$/.test(bits))) {
+          throw new BadInputError(`--trust-proxy: "${proxy}" is not an IP address or CIDR`);
+        }
+      }
+      const running = await startConsole(config, { env, ...(initAdmin ? { initAdmin } : {}), ...(proxies.length ? { trustProxy: proxies } : {}) });
       process.stderr.write(`bulkhead console listening on ${running.url}${running.certFile && config.tls.mode === 'self-signed' ? ` (self-signed certificate: ${running.certFile})` : ''}\n`);
       await new Promise<void>((resolve) => {
         let stopping = false;

@@ -24,6 +24,12 @@ export interface ConsoleAppOptions {
   readonly https?: HttpsServerOptions;
   /** Routes to mount (default: every route in routes/index.ts). */
   readonly routes?: readonly ConsoleRoute[];
+  /**
+   * Addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed
+   * for the client address (login throttling, audit). Default none: behind an
+   * undeclared proxy every client would share the proxy's address.
+   */
+  readonly trustProxy?: readonly string[];
 }
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -78,6 +84,7 @@ export async function buildConsoleApp(ctx: ConsoleContext, options: ConsoleAppOp
   const app = Fastify({
     loggerInstance: ctx.log,
     ...(options.https ? { https: options.https } : {}),
+    ...(options.trustProxy?.length ? { trustProxy: [...options.trustProxy] } : {}),
     bodyLimit: ctx.config.bodyLimit,
     // Clients may pass their own id for correlation; anything odd is replaced.
     genReqId: (req) => {

@@ -143,3 +143,28 @@ describe('console TLS from certificate files and the plain-HTTP rule', () => {
       .rejects.toThrow(/console store postgres:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/none/);
   });
 });
+
+describe('console behind a declared reverse proxy', () => {
+  it('throttles by the forwarded client address only when the proxy is trusted', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bulkhead-proxy-'));
+    const where = freshDatabase('sqlite');
+    const running = await startConsole(configFor(dir, where.database, { tls: { mode: 'none' } }), { env: {}, trustProxy: ['127.0.0.1/32'] });
+    try {
+      const login = (name: string, client: string): Promise<Response> => fetch(`${running.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': client },
+        body: JSON.stringify({ name, password: 'wrong-password-1' }),
+      });
+      for (let i = 0; i < 10; i++) expect((await login(`spray-${i}`, '203.0.113.5')).status).toBe(401);
+      expect((await login('another-name', '203.0.113.5')).status).toBe(429);
+      // Another client behind the same proxy is not locked out.
+      expect((await login('another-name', '203.0.113.6')).status).toBe(401);
+      const audited = await running.ctx.store.db.selectFrom('audit').select('detail').where('action', '=', 'auth.login.failed').execute();
+      expect(audited.some((r) => JSON.parse(r.detail).ip === '203.0.113.6')).toBe(true);
+    } finally {
+      await running.close();
+      where.cleanup();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -33,6 +33,8 @@ export interface StartConsoleOptions extends BuildContextOptions {
    * true; the test fixture turns it off and lets each test register what it needs).
    */
   readonly jobHandlers?: boolean;
+  /** Reverse proxies whose X-Forwarded-For is believed (see ConsoleAppOptions). */
+  readonly trustProxy?: readonly string[];
 }
 
 export async function startConsole(config: ConsoleConfig, options: StartConsoleOptions = {}): Promise<RunningConsole> {
@@ -50,7 +52,10 @@ export async function startConsole(config: ConsoleConfig, options: StartConsoleO
     }
     const admin = await firstAdminFromEnv(ctx, options.env ?? process.env);
     if (admin) ctx.log.info({ user: admin.name }, 'created the first admin from BULKHEAD_ADMIN_USER');
-    app = await buildConsoleApp(ctx, tls ? { https: { cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' } } : {});
+    app = await buildConsoleApp(ctx, {
+      ...(tls ? { https: { cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' as const } } : {}),
+      ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
+    });
     workers = config.workers && options.jobHandlers !== false ? registerJobHandlers(ctx) : undefined;
     await app.listen({ host: config.listen.host, port: config.listen.port });
     await services.start();
