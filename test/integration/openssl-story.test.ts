@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { registerJobHandlers, type ConsoleWorkers } from '../../src/console/jobs/register-job-handlers.js';
 import { startTestConsole, type TestConsole } from '../support/console-fixture.js';
 import { startDefenderProcess, type DefenderProcess } from './support/defender-process.js';
 import { freePort } from './support/free-port.js';
@@ -123,6 +124,7 @@ describeWithServices('the OpenSSL story: a new advisory stops a running image ev
   let image: FixtureImage;
   let work: string;
   let consoleServer: TestConsole;
+  let workers: ConsoleWorkers | undefined;
   let defender: DefenderProcess | undefined;
   let daemon: AuditDaemon | undefined;
   let admission: ServiceProcess | undefined;
@@ -140,7 +142,10 @@ describeWithServices('the OpenSSL story: a new advisory stops a running image ev
     sourceVersion = libssl.sourceVersion;
     work = await mkdtemp(path.join(tmpdir(), 'bulkhead-it-story-'));
 
-    consoleServer = await startTestConsole({ dialect: 'sqlite' });
+    // With its job workers, as `bulkhead serve` runs them: re-evaluation after advisory imports is a job.
+    consoleServer = await startTestConsole({ dialect: 'sqlite', config: { workers: true } });
+    workers = registerJobHandlers(consoleServer.ctx);
+    await workers.start();
     const created = await consoleServer.request('POST', '/api/v1/policies/openssl-story/versions', { role: 'secops', body: { content: POLICY, reason: 'the OpenSSL story', activate: true } });
     expect(created.status).toBe(201);
 
@@ -184,6 +189,7 @@ describeWithServices('the OpenSSL story: a new advisory stops a running image ev
     await daemon?.stop();
     await defender?.process.terminate();
     await admission?.terminate();
+    workers?.stop();
     await consoleServer?.close().catch(() => undefined);
     await rm(socketPath, { force: true });
     if (work) await rm(work, { recursive: true, force: true });
@@ -196,7 +202,8 @@ describeWithServices('the OpenSSL story: a new advisory stops a running image ev
     expect(verdict.json.verdict).toBe('allow');
 
     expect((await docker(['pull', image.registryRef])).code).toBe(0);
-    const run = await docker(['run', '-d', '--name', 'shop-web', image.registryRef, 'sleep', '3600']);
+    // --init: tini as PID 1 passes SIGTERM on, so a stop takes effect at once rather than after docker's 10 s grace.
+    const run = await docker(['run', '-d', '--init', '--name', 'shop-web', image.registryRef, 'sleep', '3600']);
     expect(run.code, run.stderr).toBe(0);
     await waitUntil('the defender reports the running container', async () => {
       const host = await consoleServer.request('GET', `/api/v1/hosts/${hostName}`, { role: 'auditor' });
@@ -213,11 +220,16 @@ describeWithServices('the OpenSSL story: a new advisory stops a running image ev
     const started = Date.now();
 
     // The console: the image flips to block and the impact query finds image and container.
-    await waitUntil('the console blocks the image', async () => (await consoleServer.request('GET', `/api/v1/images/${image.registryDigest}/verdict`, { role: 'defender' })).json.verdict === 'block', { timeoutMs: 10_000, intervalMs: 200 });
+    await waitUntil('the console blocks the image', async () => (await consoleServer.request('GET', `/api/v1/images/${image.registryDigest}/verdict`, { role: 'defender' })).json.verdict === 'block', { timeoutMs: 10_000, intervalMs: 200 }).catch(async (error: Error) => {
+      const runs = await consoleServer.request('GET', '/api/v1/advisories/reevaluations', { role: 'secops' });
+      const findings = await consoleServer.request('GET', `/api/v1/images/${image.registryDigest}/findings`, { role: 'secops' });
+      throw new Error(`${error.message}; import: ${imported.text}; re-evaluations: ${runs.text.slice(0, 1500)}; findings: ${findings.text.slice(0, 1500)}`);
+    });
     const impact = await consoleServer.request('GET', `/api/v1/vulnerabilities/${CVE}/impact`, { role: 'secops' });
     expect(impact.status).toBe(200);
     expect(JSON.stringify(impact.json)).toContain(image.registryDigest);
-    expect(JSON.stringify(impact.json)).toContain('shop-web');
+    const host = await consoleServer.request('GET', `/api/v1/hosts/${hostName}`, { role: 'auditor' });
+    expect(JSON.stringify(impact.json), `host report: ${host.text}`).toContain('shop-web');
 
     // The host: the running container is stopped by the defender.
     await waitUntil('the defender stops the running container', async () => (await docker(['inspect', '-f', '{{.State.Running}}', 'shop-web'])).stdout.trim() === 'false', {
@@ -241,11 +253,8 @@ describeWithServices('the OpenSSL story: a new advisory stops a running image ev
     // The audit log: the upload, the import, the stop, the refusals, in a chain that verifies.
     let actions: string[] = [];
     await waitUntil('every step is in the audit log', async () => {
-      const items = (await consoleServer.request('GET', '/api/v1/audit?limit=1000', { role: 'auditor' })).json.items as { action: string; detail: string }[];
-      actions = items.map((e) => {
-        const detail = JSON.parse(e.detail) as { action?: string; allowed?: boolean };
-        return e.action === 'enforcement.decision' ? `${e.action}:${detail.action}:${detail.allowed}` : e.action;
-      });
+      const items = (await consoleServer.request('GET', '/api/v1/audit?limit=500', { role: 'auditor' })).json.items as { action: string; detail: { action?: string; allowed?: boolean } }[];
+      actions = items.map((e) => (e.action === 'enforcement.decision' ? `${e.action}:${e.detail.action}:${e.detail.allowed}` : e.action));
       return ['scan.upload', 'advisories.import', 'enforcement.decision:container.stop:', 'enforcement.decision:container.create:false', 'enforcement.decision:pod.admit:false'].every((want) =>
         actions.some((a) => a.startsWith(want)),
       );
