@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerJobHandlers } from '../../src/console/jobs/register-job-handlers.js';
 import { startTestConsole, type TestConsole } from '../support/console-fixture.js';
 import { DEMO_RECORDS, demoAdvisoryDatabase } from '../support/demo-assessment.js';
 import { startDefenderProcess, type DefenderProcess } from './support/defender-process.js';
@@ -50,6 +51,8 @@ suite('the OpenSSL story on a Docker host', () => {
   beforeAll(async () => {
     work = await mkdtemp(path.join(tmpdir(), 'bulkhead-it-openssl-story-'));
     consoleServer = await startTestConsole({ dialect: 'sqlite', config: { workers: true } });
+    // The fixture registers no job kinds: the re-evaluation after an advisory import needs its handler.
+    registerJobHandlers(c().ctx);
     // Before the story: both the console and the host know only the CCS advisory (not in KEV).
     demoAdvisoryDatabase(c().config.advisoryDatabase, [DEMO_RECORDS.ccs]);
     const hostDb = path.join(work, 'host-advisories.db');
@@ -62,6 +65,8 @@ suite('the OpenSSL story on a Docker host', () => {
     // Debian 7's package database and os-release from the demo, and busybox to run something.
     const rootfs = path.join(work, 'rootfs');
     await cp(path.join(repoRoot, 'examples', 'demo', 'build', 'rootfs'), rootfs, { recursive: true });
+    // The demo image's package database (its Dockerfile copies it over the base's): libssl1.0.0 1.0.1e-2+deb7u4.
+    await copyFile(path.join(repoRoot, 'examples', 'demo', 'build', 'status'), path.join(rootfs, 'var', 'lib', 'dpkg', 'status'));
     await mkdir(path.join(rootfs, 'bin'), { recursive: true });
     await copyFile(BUSYBOX as string, path.join(rootfs, 'bin', 'busybox'));
     await chmod(path.join(rootfs, 'bin', 'busybox'), 0o755);
@@ -91,7 +96,16 @@ suite('the OpenSSL story on a Docker host', () => {
     const imported = await c().request('POST', '/api/v1/advisories/import', { role: 'secops', body: { files: [await file(DEMO_RECORDS.heartbleed), await file(DEMO_RECORDS.kev)] } });
     expect(imported.status).toBe(200);
     const started = Date.now();
-    await waitUntil('the running container is stopped', async () => (await docker(['inspect', '-f', '{{.State.Running}}', 'app'])).stdout.trim() === 'false', { timeoutMs: 30_000, intervalMs: 250 });
+    try {
+      await waitUntil('the running container is stopped', async () => (await docker(['inspect', '-f', '{{.State.Running}}', 'app'])).stdout.trim() === 'false', { timeoutMs: 30_000, intervalMs: 250 });
+    } catch (error) {
+      // What each side saw, for the failure report.
+      const verdict = await c().request('GET', `/api/v1/images/${id}/verdict`, { role: 'defender' });
+      const changes = await c().request('GET', `/api/v1/enforcement/verdicts?since=${encodeURIComponent(new Date(started - 60_000).toISOString())}`, { role: 'defender' });
+      const log = (await readFile(path.join(work, 'defender.log'), 'utf8')).split('\n').slice(-15).join('\n');
+      const runs = await c().request('GET', '/api/v1/advisories/reevaluations', { role: 'secops' });
+      throw new Error(`${(error as Error).message}\nimport: ${JSON.stringify(imported.json).slice(0, 400)}\nverdict: ${verdict.status} ${JSON.stringify(verdict.json?.verdict)}\nchanges: ${JSON.stringify(changes.json).slice(0, 600)}\nre-evaluations: ${JSON.stringify(runs.json).slice(0, 600)}\ndefender log:\n${log}`, { cause: error });
+    }
     const seconds = (Date.now() - started) / 1000;
     process.stderr.write(`[openssl story] running container stopped ${seconds.toFixed(1)} s after the advisory import\n`);
     expect(seconds).toBeLessThan(10);
