@@ -281,6 +281,22 @@ export interface AlertDeliveryTable {
   created_at: Timestamp;
 }
 
+/** One CIS Docker Benchmark audit a defender reported for its host. */
+export interface HostAuditTable {
+  id: string;
+  host_id: string;
+  at: Timestamp;
+  benchmark: string;
+  /** Score × 10 (0–1000): passed over decided scored checks; null when none was decided. */
+  score_tenths: number | null;
+  /** JSON Record<status, number>. */
+  counts: JsonText;
+  /** JSON of the results: id, section, title, level, scored, status, reason, evidence. */
+  results: JsonText;
+  /** JSON [{ id, title, from, to }]: checks that passed last time and fail now. */
+  drift: JsonText;
+}
+
 /** The hash-chained audit log. seq is assigned by the appender, gap-free. */
 export interface AuditTable {
   seq: number;
@@ -325,5 +341,6 @@ export interface StoreSchema {
   alert_rules: AlertRuleTable;
   alert_deliveries: AlertDeliveryTable;
   audit: AuditTable;
+  host_audits: HostAuditTable;
   state: StateTable;
 }

@@ -7,10 +7,12 @@ import * as initial from './001-initial.js';
 import * as policyActivations from './002-policy-activations.js';
 import * as registrySync from './003-registry-sync.js';
 import * as inventoryDocumentMac from './004-inventory-document-mac.js';
+import * as hostAudits from './005-host-audits.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001-initial': initial,
   '002-policy-activations': policyActivations,
   '003-registry-sync': registrySync,
   '004-inventory-document-mac': inventoryDocumentMac,
+  '005-host-audits': hostAudits,
 };
