@@ -29,6 +29,8 @@ export const alertEventFilterSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('policy.changed') }),
   /** A re-evaluation run (advisory update, policy or exception change) finished: how many images and verdicts changed. */
   z.strictObject({ type: z.literal('reevaluation.finished') }),
+  /** A host hardening check that passed at the host's previous audit fails now. */
+  z.strictObject({ type: z.literal('host.drift') }),
 ]);
 export type AlertEventFilter = z.output<typeof alertEventFilterSchema>;
 
