@@ -262,6 +262,19 @@ describe.each(STORE_DIALECTS)('no leakage across collections on %s', (dialect) =
       if (shown.includes(images.b) || shown.includes(repos.b) || shown.includes('host-b') || shown.includes('ctr-b')) leaks.push(`${key(r)} → ${res.status}`);
       if (r.url.includes(':digest') && res.status !== 404) leaks.push(`${key(r)} answered ${res.status} for another collection's image, expected 404`);
     }
+    // Another collection's image answers exactly like an image that does not exist: the API does not confirm it.
+    const absent = `sha256:${'3'.repeat(64)}`;
+    for (const r of readable.filter((x) => x.url.includes(':digest'))) {
+      const url = (digest: string): string => probeUrl(r.url).replace(encodeURIComponent(PLACEHOLDER.digest as string), encodeURIComponent(digest));
+      const hidden = await c.request('GET', url(images.b), { role: 'developer', collections: ['team-a'] });
+      const missing = await c.request('GET', url(absent), { role: 'developer', collections: ['team-a'] });
+      const normal = (res: TestResponse): string => {
+        let text = JSON.stringify({ ...res.json, requestId: undefined });
+        for (const d of [images.b, absent]) text = text.split(d).join('D').split(encodeURIComponent(d)).join('D');
+        return text;
+      };
+      if (hidden.status !== missing.status || normal(hidden) !== normal(missing)) leaks.push(`${key(r)} tells a hidden image from a missing one: ${normal(hidden)} vs ${normal(missing)}`);
+    }
     // Endpoints that take other identifiers, probed with values that match the leaked image.
     for (const url of ['/api/v1/images?repository=registry.example.com/team-b/*', '/api/v1/vulnerabilities/CVE-2014-0160/impact', `/api/v1/images?q=${encodeURIComponent(repos.b)}`]) {
       const res = await c.request('GET', url, { role: 'developer', collections: ['team-a'] });

@@ -112,7 +112,8 @@ describe.each(STORE_DIALECTS)('console login on %s', (dialect) => {
     await c.user('timing-user', 'timing-password-1', 'auditor');
     const known = await time('timing-user');
     const ghost = await time('timing-ghost');
-    expect(Math.max(known, ghost) / Math.min(known, ghost)).toBeLessThan(2.5);
+    // Without the dummy verification an unknown name would answer ~20x faster; allow for a loaded machine's noise.
+    expect(Math.max(known, ghost) / Math.min(known, ghost)).toBeLessThan(3);
   });
 
   it('throttles a name after 10 failures in 15 minutes, existing or not, with Retry-After', async () => {
