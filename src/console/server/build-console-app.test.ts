@@ -10,7 +10,10 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleConfigSchema, type ConsoleConfig } from '../config.js';
 import { route } from '../route.js';
+import { authRoutes } from '../routes/auth.js';
 import { healthRoutes } from '../routes/health.js';
+import { createApiToken } from '../auth/api-tokens.js';
+import { createFirstAdmin } from '../auth/first-admin.js';
 import { buildConsoleApp } from './build-console-app.js';
 import { buildContext } from './build-context.js';
 import { registerReadinessCheck } from './health-checks.js';
@@ -111,7 +114,7 @@ describe('unexpected errors and readiness failures', () => {
         throw new Error('password=hunter2 at /internal/path');
       },
     });
-    const app = await buildConsoleApp(services.ctx, { routes: [broken, ...healthRoutes] });
+    const app = await buildConsoleApp(services.ctx, { routes: [broken, ...healthRoutes, ...authRoutes] });
     await app.listen({ host: '127.0.0.1', port: 0 });
     try {
       const { port } = app.server.address() as { port: number };
@@ -125,6 +128,18 @@ describe('unexpected errors and readiness failures', () => {
       expect(body.title).toBe('Internal Server Error');
       const logged = lines.map((l) => JSON.parse(l) as { errorId?: string; err?: { message: string } }).find((l) => l.errorId === body.errorId);
       expect(logged?.err?.message).toContain('hunter2');
+
+      // The JSON request log has one id per request and never a password, token or session cookie.
+      await createFirstAdmin(services.ctx, 'root', 'root-password-123');
+      const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'root', password: 'root-password-123' }) });
+      expect(login.status).toBe(200);
+      const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!.split('=')[1]!;
+      const { secret } = await createApiToken(services.ctx.store, { name: 'log-test', role: 'auditor', createdBy: (await login.json() as { user: { id: string } }).user.id }, new Date());
+      expect((await fetch(`http://127.0.0.1:${port}/api/v1/auth/me`, { headers: { authorization: `Bearer ${secret}`, 'x-request-id': 'log-check-1' } })).status).toBe(200);
+      const joined = lines.join('\n');
+      for (const credential of ['root-password-123', secret, cookie]) expect(joined).not.toContain(credential);
+      const requestLines = lines.map((l) => JSON.parse(l) as { reqId?: string; msg?: string });
+      expect(requestLines.filter((l) => l.reqId === 'log-check-1').map((l) => l.msg)).toEqual(['incoming request', 'request completed']);
 
       // Readiness: a registered check that fails turns /readyz to 503 without its message.
       registerReadinessCheck({ name: 'test-broken-dependency', run: async () => { throw new Error('secret detail'); } });
