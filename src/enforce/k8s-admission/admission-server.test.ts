@@ -229,10 +229,11 @@ describe('images that cannot be assessed', () => {
 
 describe('time budget and missing policy', () => {
   it('answers with the default verdict when the scan outlives the budget, and decides from the finished scan later', async () => {
-    const hasty = await start(configOf({ budgetMs: 100 }));
+    // Below the configurable minimum on purpose: no registry round trip or scan fits in 1 ms, however warm the caches.
+    const hasty = await start({ ...configOf(), budgetMs: 1 });
     const first = await review(await fixture('pod-vulnerable.json'), hasty);
     expect(first.response.allowed).toBe(false);
-    expect(first.response.status?.message).toMatch(/did not finish within the admission budget|cannot resolve/);
+    expect(first.response.status?.message).toMatch(/did not finish within the admission budget/);
     expect(first.response.status?.message).not.toContain('[vuln-heartbleed]');
     let later = first;
     const until = Date.now() + 30_000;

@@ -143,8 +143,14 @@ describe('connected to the console', () => {
   });
 
   it('keeps deciding with the cached policy and cached verdicts when the console is down', async () => {
-    // The policy change re-evaluated the image and the change poll evicted its verdict: fetch it again, after the poll settled.
-    await new Promise((r) => setTimeout(r, 600));
+    // The policy change re-evaluates the stored images and the change poll evicts their verdicts: let both finish, then fetch again.
+    const until = Date.now() + 20_000;
+    while (Date.now() < until) {
+      const runs = await console_.request('GET', '/api/v1/advisories/reevaluations', { role: 'auditor' });
+      if (runs.status === 200 && (runs.json.pending as unknown[]).length === 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await assessor.pollChanges();
     expect((await review(await fixture('pod-vulnerable.json'))).response.status?.message).toContain('CVE-2014-0160');
     await console_.close();
     const offline = await createConsolePolicyProvider({ client, cacheFile: path.join(work, 'cache/policy.json'), intervalMs: 60_000, onError: (m) => errors.push(m) });

@@ -12,7 +12,7 @@ import type { ImageVerdict } from '../../domain/enforcement.js';
 import { parseImageReference, repositoryName, formatReference } from '../../image/sources/image-reference.js';
 import type { ConsoleClient } from './console-client.js';
 import { errorMessage } from './error-message.js';
-import type { ImageAssessment, ImageAssessor } from './image-assessor.js';
+import { withinDeadline, type ImageAssessment, type ImageAssessor } from './image-assessor.js';
 import type { ImageResolver, ResolvedImage } from './image-resolver.js';
 import { createTtlCache } from './ttl-cache.js';
 
@@ -82,7 +82,8 @@ export function createConnectedAssessor(options: ConnectedAssessorOptions): Conn
       const cachedFirst = ref.digest ? verdicts.get(ref.digest) : undefined;
       if (!cachedFirst) {
         try {
-          resolved = await resolver.resolve(normalized, deadline);
+          resolved = await withinDeadline(resolver.resolve(normalized, deadline), deadline);
+          if (!resolved) resolveError = new Error('the registry did not answer within the admission budget');
         } catch (error) {
           resolveError = error;
         }

@@ -58,12 +58,14 @@ export function createStandaloneAssessor(options: StandaloneAssessorOptions): Im
 
   return {
     async assess(reference, deadline) {
-      let resolved: ResolvedImage;
+      let resolved: ResolvedImage | undefined;
       try {
-        resolved = await options.resolver.resolve(reference, deadline);
+        // The registry round trip goes on past the deadline and fills the resolver's cache.
+        resolved = await withinDeadline(options.resolver.resolve(reference, deadline), deadline);
       } catch (error) {
         return { kind: 'unavailable', reference, reason: `cannot resolve ${reference} in its registry: ${errorMessage(error)}` };
       }
+      if (!resolved) return { kind: 'unavailable', reference, reason: `resolving ${reference} in its registry did not finish within the admission budget` };
       const cached = subjects.get(resolved.digest);
       if (cached) return { kind: 'subject', reference: resolved.reference, digest: resolved.digest, subject: { ...cached, image: { ...(cached.image ?? { tags: [] }), reference: resolved.reference, tags: resolved.tag ? [resolved.tag] : [] } } };
       try {
