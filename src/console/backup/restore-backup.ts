@@ -41,7 +41,8 @@ export interface RestoreSummary {
 
 /** Most bound parameters in one INSERT: below SQLite's 32766 and PostgreSQL's 65535. */
 const MAX_PARAMS = 30_000;
-const MAX_BATCH_ROWS = 500;
+/** Most row bytes held for one INSERT: rows carrying large documents go a few at a time. */
+const MAX_BATCH_BYTES = 8 * 1024 * 1024;
 
 /** The file's lines, each at most `max` bytes; a last line without its newline means the file was cut short. */
 async function* lines(stream: Readable, max: number, file: string): AsyncGenerator<Buffer> {
@@ -156,6 +157,7 @@ export async function restoreBackup(store: Store, file: string, options: Restore
         const counts: Record<string, number> = Object.fromEntries(h.tables.map((t) => [t.name, 0]));
         let batchTable: string | undefined;
         let batch: Record<string, unknown>[] = [];
+        let batchBytes = 0;
         const flush = async (): Promise<void> => {
           if (batchTable === undefined || batch.length === 0) return;
           try {
@@ -165,6 +167,7 @@ export async function restoreBackup(store: Store, file: string, options: Restore
             throw new BackupRestoreError(`${file}: rows of ${batchTable} do not fit this store: ${(error as Error).message}`, { cause: error });
           }
           batch = [];
+          batchBytes = 0;
         };
 
         let trailer: ReturnType<typeof backupTrailerSchema.parse> | undefined;
@@ -192,11 +195,12 @@ export async function restoreBackup(store: Store, file: string, options: Restore
           }
           hash.update(line).update('\n');
           const table = value.t as string;
-          if (table !== batchTable || batch.length >= Math.min(MAX_BATCH_ROWS, Math.floor(MAX_PARAMS / columns.length))) {
+          if (table !== batchTable || batch.length >= Math.floor(MAX_PARAMS / columns.length) || batchBytes >= MAX_BATCH_BYTES) {
             await flush();
             batchTable = table;
           }
           batch.push(row);
+          batchBytes += line.length;
           counts[table] = (counts[table] ?? 0) + 1;
         }
         await flush();
