@@ -111,14 +111,22 @@ export function registryDomain(url: string): string {
   return DOCKER_HUB_API_HOSTS.has(host) ? 'docker.io' : host;
 }
 
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 function parseJsonArray(text: string): string[] {
-  const parsed = z.array(z.string()).safeParse(JSON.parse(text));
+  const parsed = z.array(z.string()).safeParse(parseJson(text));
   return parsed.success ? parsed.data : [];
 }
 
 function parseLastSync(text: string | null): LastSync | null {
   if (text === null) return null;
-  const parsed = lastSyncSchema.safeParse(JSON.parse(text));
+  const parsed = lastSyncSchema.safeParse(parseJson(text));
   return parsed.success ? parsed.data : null;
 }
 
@@ -141,9 +149,14 @@ export function registryView(row: RegistryRow): RegistryView {
   };
 }
 
+/** The repository globs as stored (validated when they were). */
+export function repositoryGlobs(row: RegistryRow): string[] {
+  return parseJsonArray(row.repositories);
+}
+
 /** The repository globs compiled; an empty list admits every repository. */
 export function repositoryFilter(row: RegistryRow): (repository: string) => boolean {
-  const globs = parseJsonArray(row.repositories).map((g) => compileGlob(g));
+  const globs = repositoryGlobs(row).map((g) => compileGlob(g));
   return (repository) => globs.length === 0 || globs.some((g) => g.test(repository));
 }
 

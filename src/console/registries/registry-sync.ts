@@ -14,7 +14,7 @@ import { INDEX_MEDIA_TYPES, MANIFEST_MEDIA_TYPES, MEDIA_TYPES, parseManifestDocu
 import { createRegistryClient, type RegistryClient } from '../../image/sources/registry-client.js';
 import type { ConsoleContext } from '../context.js';
 import { enqueueRegistryScan } from './enqueue-registry-scan.js';
-import { getRegistry, registryCredentials, repositoryFilter, type LastSync, type RegistryRow } from './registries.js';
+import { getRegistry, registryCredentials, repositoryFilter, repositoryGlobs, type LastSync, type RegistryRow } from './registries.js';
 
 export const REGISTRY_SYNC_JOB = 'registry.sync';
 
@@ -90,7 +90,7 @@ async function pagedList<T>(client: RegistryClient, first: string, schema: z.Zod
 
 /** Repositories to sync: the catalog filtered by the globs, or the literal names when every entry is one. */
 async function repositoriesOf(registry: RegistryRow, client: ClientFactory, pageSize: number): Promise<string[]> {
-  const globs = (JSON.parse(registry.repositories) as string[]);
+  const globs = repositoryGlobs(registry);
   if (globs.length > 0 && globs.every((g) => !GLOB_CHARS.test(g))) return globs.filter((g) => REPOSITORY.test(g));
   const admits = repositoryFilter(registry);
   let names: string[];
