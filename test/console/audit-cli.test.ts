@@ -89,6 +89,16 @@ describe.each(STORE_DIALECTS)('bulkhead audit on %s', (dialect) => {
 });
 
 describe('bulkhead audit on bad input', () => {
+  it('says in one line that PostgreSQL refuses, or that a database is not a console store, exit 2', async () => {
+    const refused = await bulkhead('audit', 'verify', '--database', 'postgres://bulkhead:pw@127.0.0.1:1/console');
+    expect(refused).toMatchObject({ code: 2, stdout: '' });
+    expect(refused.stderr).toBe('bulkhead: cannot connect to the console store postgres://bulkhead:***@127.0.0.1:1/console: connection refused by 127.0.0.1:1 (is PostgreSQL running and accepting TCP connections there?)\n');
+    const empty = freshDatabase('postgres');
+    const notConsole = await bulkhead('audit', 'verify', '--database', empty.database);
+    expect(notConsole.code).toBe(2);
+    expect(notConsole.stderr).toMatch(/^bulkhead: postgres:\/\/bulkhead:\*\*\*@127\.0\.0\.1:\d+\/t_[0-9a-f]+ is not a console store \(no audit table\)\n$/);
+  });
+
   it('says in one line that there is no store, exit 2', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'bulkhead-audit-cli-'));
     try {
