@@ -143,11 +143,13 @@ describe('connected to the console', () => {
   });
 
   it('keeps deciding with the cached policy and cached verdicts when the console is down', async () => {
-    // The policy change re-evaluates the stored images and the change poll evicts their verdicts: let both finish, then fetch again.
+    // The policy change re-evaluates the stored image and the change poll evicts its verdict. Take the poll
+    // into the test's hands, wait until the console decided under the new policy, consume its changes, then warm up.
+    assessor.close();
     const until = Date.now() + 20_000;
     while (Date.now() < until) {
-      const runs = await console_.request('GET', '/api/v1/advisories/reevaluations', { role: 'auditor' });
-      if (runs.status === 200 && (runs.json.pending as unknown[]).length === 0) break;
+      const verdict = await console_.request('GET', `/api/v1/images/${images.vulnerableDigest}/verdict`, { role: 'defender' });
+      if (verdict.status === 200 && verdict.json.decision.basis.policyVersion === '2.2.0') break;
       await new Promise((r) => setTimeout(r, 100));
     }
     await assessor.pollChanges();
