@@ -73,6 +73,8 @@ export interface ConsoleLink {
   report(decision: LoggedDecision): void;
   /** Sends what is queued now (tests, shutdown). */
   flush(): Promise<void>;
+  /** Reports the host and its containers within a second (several calls make one report). */
+  reportHostSoon(): void;
   close(): Promise<void>;
 }
 
@@ -214,9 +216,20 @@ export async function startConsoleLink(options: ConsoleLinkOptions): Promise<Con
     return scanAnswerSchema.parse(JSON.parse(res.text)).decision as unknown as Decision;
   };
 
+  let soon: NodeJS.Timeout | undefined;
+  const reportHostSoon = (): void => {
+    if (soon) return;
+    soon = setTimeout(() => {
+      soon = undefined;
+      void reportHost().catch(quiet('host report'));
+    }, 1000);
+    soon.unref();
+  };
+
   return {
     policy: () => policy as PolicySet,
     uploadScan,
+    reportHostSoon,
     cachedPolicy: () => cached,
     imageDecision,
     report(decision) {
@@ -226,6 +239,7 @@ export async function startConsoleLink(options: ConsoleLinkOptions): Promise<Con
     flush,
     async close() {
       for (const t of timers) clearInterval(t);
+      if (soon) clearTimeout(soon);
       await flush();
     },
   };

@@ -33,6 +33,8 @@ export interface ContainerGuardDeps {
   readonly log: (line: string) => void;
   /** An image was tagged, pulled, loaded, removed…: names may point elsewhere now. */
   readonly onImageEvent?: () => void;
+  /** The set of running containers changed (a start, a stop): the console hears of it without waiting for the next report. */
+  readonly onContainersChanged?: () => void;
   /** The manifest digest the console knows an image ID by (from RepoDigests), when there is one. */
   readonly manifestDigestOf?: (imageId: string) => string | undefined;
 }
@@ -148,9 +150,14 @@ export async function startContainerGuard(deps: ContainerGuardDeps): Promise<Con
           const attrs = record(record(e.Actor).Attributes);
           running.set(id, { id, name: String(attrs.name ?? id.slice(0, 12)), imageRef: String(e.from ?? attrs.image ?? ''), imageId: '', state: 'running' });
           // The event does not carry the image ID: refresh the list, then judge.
-          void refresh().then(recheck).catch(() => undefined);
+          void refresh()
+            .then(() => {
+              deps.onContainersChanged?.();
+              return recheck();
+            })
+            .catch(() => undefined);
         } else if (status === 'die' || status === 'destroy' || status === 'stop') {
-          running.delete(id);
+          if (running.delete(id)) deps.onContainersChanged?.();
           actedOn.delete(id);
         }
       },

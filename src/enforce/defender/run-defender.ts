@@ -121,7 +121,7 @@ export async function runDefender(config: DefenderConfig, log: (line: string) =>
     return handler.judgeImage(imageId, imageRef);
   };
   // The guard's own Docker calls pass through the plugin: it starts after the socket listens.
-  const guard = await startContainerGuard({ config, engine, judge, record: (d) => decisions.write(d), log, onImageEvent: () => handler.forgetImageNames(), manifestDigestOf: (id) => manifestDigestOf.get(id) });
+  const guard = await startContainerGuard({ config, engine, judge, record: (d) => decisions.write(d), log, onImageEvent: () => handler.forgetImageNames(), onContainersChanged: () => link?.reportHostSoon(), manifestDigestOf: (id) => manifestDigestOf.get(id) });
   late.guard = guard;
 
   return {
