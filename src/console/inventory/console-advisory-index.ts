@@ -21,6 +21,7 @@ interface Opened {
 }
 
 const opened = new Map<string, Opened>();
+const RETIRE_AFTER_MS = 10 * 60_000;
 
 export function consoleAdvisoryIndex(file: string): ConsoleAdvisories {
   let identity: string;
@@ -32,8 +33,13 @@ export function consoleAdvisoryIndex(file: string): ConsoleAdvisories {
   }
   const current = opened.get(file);
   if (current?.identity === identity) return { index: current.index };
-  current?.store.close();
-  opened.delete(file);
+  if (current) {
+    // Someone may still be matching with the old index (a re-evaluation between two awaits): the old file stays
+    // readable after the rename, so its handle is closed only after a grace period.
+    const old = current.store;
+    setTimeout(() => old.close(), RETIRE_AFTER_MS).unref();
+    opened.delete(file);
+  }
   try {
     const store = openAdvisoryStore(file, { readonly: true });
     const entry = { identity, store, index: store.index() };
