@@ -112,6 +112,9 @@ const EXPECTED: Readonly<Record<string, Expected>> = {
   'GET /api/v1/clusters': IMAGE_READERS,
   'GET /api/v1/clusters/:id': IMAGE_READERS,
   'GET /api/v1/containers': IMAGE_READERS,
+  'POST /api/v1/hosts/:id/audit': ['admin', 'defender'],
+  'GET /api/v1/hosts/:id/compliance': IMAGE_READERS,
+  'GET /api/v1/compliance/hosts': IMAGE_READERS,
   'POST /api/v1/enforcement/decisions': ['admin', 'defender'],
   'GET /api/v1/enforcement/verdicts': [...READERS, 'defender'],
   // Alert rules are part of security operations; auditors read them.

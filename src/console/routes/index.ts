@@ -20,6 +20,7 @@ import { imageRoutes } from './images.js';
 import { fleetRoutes } from './fleet.js';
 import { enforcementRoutes } from './enforcement.js';
 import { alertRoutes } from './alerts.js';
+import { complianceRoutes } from './compliance.js';
 
 export const ROUTES: readonly ConsoleRoute[] = [
   ...healthRoutes,
@@ -40,4 +41,5 @@ export const ROUTES: readonly ConsoleRoute[] = [
   ...fleetRoutes,
   ...enforcementRoutes,
   ...alertRoutes,
+  ...complianceRoutes,
 ];

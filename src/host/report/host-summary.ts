@@ -7,7 +7,7 @@ export interface HostAuditSummary {
   readonly score: number | undefined;
 }
 
-export function summarizeHostAudit(results: readonly HostCheckResult[]): HostAuditSummary {
+export function summarizeHostAudit(results: readonly Pick<HostCheckResult, 'status' | 'scored'>[]): HostAuditSummary {
   const counts: Record<HostCheckStatus, number> = { pass: 0, fail: 0, warn: 0, info: 0, manual: 0, 'not-applicable': 0 };
   for (const r of results) counts[r.status]++;
   const scored = results.filter((r) => r.scored && (r.status === 'pass' || r.status === 'fail'));
