@@ -340,7 +340,15 @@ export async function assessImages(ctx: ConsoleContext, items: readonly AssessIt
     }
   }
 
-  const decided: Decided[] = images.map(({ image, cause }) => decide(image, cause, storedByDigest.get(image.row.digest) ?? [], index, options.policy, at, !options.dryRun));
+  const decided: Decided[] = [];
+  for (const { image, cause } of images) {
+    try {
+      decided.push(decide(image, cause, storedByDigest.get(image.row.digest) ?? [], index, options.policy, at, !options.dryRun));
+    } catch (error) {
+      // A document that validates yet trips a matcher or a rule fails its own image, not the batch.
+      failed.push({ digest: image.row.digest, error: error instanceof Error ? error : new Error(String(error)) });
+    }
+  }
   if (options.dryRun) return { results: decided.map((d) => d.result), failed };
 
   const changed = decided.filter((d) => d.added.length || d.updated.length || d.removedKeys.length || d.result.verdictChanged);
