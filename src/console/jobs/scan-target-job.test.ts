@@ -40,7 +40,11 @@ describe('scan.target credentials', () => {
   });
   afterAll(async () => {
     await c?.close();
-    for (const r of [a, b]) r?.server.close();
+    for (const r of [a, b]) {
+      // The client keeps its connections alive: end them, or close() waits for them.
+      r?.server.closeAllConnections();
+      r?.server.close();
+    }
   });
 
   it('sends a registry\'s credentials to that registry\'s host only, whatever registry the job names', async () => {
