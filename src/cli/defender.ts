@@ -24,6 +24,7 @@ interface DefenderOptions {
   environment?: string;
   hostName?: string;
   onBlocked?: RunningAction;
+  auditInterval?: string;
   stateDir: string;
   logFile?: string;
 }
@@ -51,6 +52,7 @@ export function registerDefenderCommand(program: Command): void {
     .option('--environment <name>', 'environment for policy scopes (dev, test, prod, …)')
     .option('--host-name <name>', 'name reported to the console (default: the hostname)')
     .addOption(new Option('--on-blocked <action>', 'what to do with running containers whose image becomes blocked').choices([...RUNNING_ACTIONS]))
+    .option('--audit-interval <minutes>', 'connected: minutes between CIS Docker Benchmark audits of this host sent to the console (0: none; default 60)')
     .option('--state-dir <dir>', 'decision log and cache directory', '/var/lib/bulkhead/defender')
     .option('--log-file <file>', 'decision log (JSON lines; default STATE_DIR/decisions.jsonl)')
     .action(async (options: DefenderOptions) => {
@@ -62,6 +64,7 @@ export function registerDefenderCommand(program: Command): void {
       if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$/.test(options.name)) throw new BadInputError(`--name ${options.name}: letters, digits, . _ - only`);
       const budget = options.scanBudget !== undefined ? Number(options.scanBudget) : (file.scanBudgetMs ?? 5000);
       if (!Number.isInteger(budget) || budget < 0 || budget > 25_000) throw new BadInputError(`--scan-budget ${options.scanBudget ?? ''}: milliseconds from 0 to 25000`);
+      if (options.auditInterval !== undefined && !/^\d{1,5}$/.test(options.auditInterval)) throw new BadInputError(`--audit-interval ${options.auditInterval}: whole minutes (0 turns audits off)`);
       const environment = options.environment ?? file.environment;
       const localIdentity = options.localIdentity ?? file.localIdentity;
       const config: DefenderConfig = {
@@ -79,6 +82,7 @@ export function registerDefenderCommand(program: Command): void {
         onBlockedContainers: options.onBlocked ?? file.onBlockedContainers ?? 'alert',
         ruleActions: file.ruleActions ?? {},
         logReads: file.logReads ?? false,
+        auditIntervalMinutes: options.auditInterval !== undefined ? Number(options.auditInterval) : (file.auditIntervalMinutes ?? 60),
         logFile: path.resolve(options.logFile ?? path.join(options.stateDir, 'decisions.jsonl')),
         cacheFile: path.resolve(options.stateDir, 'cache.json'),
         ...(options.db ? { db: path.resolve(options.db) } : {}),

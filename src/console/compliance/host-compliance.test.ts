@@ -4,6 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestConsole, type TestConsole } from '../../../test/support/console-fixture.js';
 import { STORE_DIALECTS } from '../../../test/support/store-fixtures.js';
+import { startConsoleLink } from '../../enforce/defender/console-link.js';
+import type { DefenderConfig } from '../../enforce/defender/defender-config.js';
 import { runHostAudit } from '../../host/index.js';
 
 describe.each(STORE_DIALECTS)('host compliance on %s', (dialect) => {
@@ -49,6 +51,18 @@ describe.each(STORE_DIALECTS)('host compliance on %s', (dialect) => {
     const deliveries = await c.ctx.store.db.selectFrom('alert_deliveries').select('payload').execute();
     expect(deliveries).toHaveLength(1);
     expect(JSON.parse(deliveries[0]!.payload)).toMatchObject({ event: { type: 'host.drift', detail: { host: 'web-1', checks: [{ id: '3.18' }] } } });
+  });
+
+  it("takes the defender's report through its console link", async () => {
+    const config = { hostName: 'web-2', labels: {} } as unknown as DefenderConfig;
+    const link = await startConsoleLink({ config, console: { url: c.baseUrl, token: await c.tokenFor('defender') }, cached: undefined, log: () => {}, onPolicyChange: () => {}, onVerdictChange: () => {}, onCachedPolicy: () => {}, containers: () => [] });
+    try {
+      await link.reportHostAudit(await audit(0o600));
+    } finally {
+      await link.close();
+    }
+    const view = await c.request('GET', '/api/v1/hosts/web-2/compliance', { role: 'auditor' });
+    expect(view.json.latest.results.find((r: { id: string }) => r.id === '3.18').status).toBe('pass');
   });
 
   it('refuses reports that are not audits and hides hosts outside a collection', async () => {

@@ -17,6 +17,7 @@ import type { LoggedDecision } from './decision-log.js';
 import type { DefenderConfig } from './defender-config.js';
 import { describeError } from './describe-error.js';
 import type { CachedPolicy } from './verdict-cache-file.js';
+import type { HostAuditReport } from '../../host/index.js';
 
 const MAX_QUEUE = 10_000;
 const BATCH = 200;
@@ -75,6 +76,8 @@ export interface ConsoleLink {
   flush(): Promise<void>;
   /** Reports the host and its containers within a second (several calls make one report). */
   reportHostSoon(): void;
+  /** Sends the host's CIS audit (the console keeps its score and alerts on drift). */
+  reportHostAudit(report: HostAuditReport): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -226,10 +229,16 @@ export async function startConsoleLink(options: ConsoleLinkOptions): Promise<Con
     soon.unref();
   };
 
+  const reportHostAudit = async (report: HostAuditReport): Promise<void> => {
+    const res = await call('POST', `/api/v1/hosts/${encodeURIComponent(config.hostName)}/audit`, report, {}, 30_000);
+    if (res.status !== 201) throw new Error(`POST /api/v1/hosts/…/audit answered ${res.status}: ${res.text.slice(0, 300)}`);
+  };
+
   return {
     policy: () => policy as PolicySet,
     uploadScan,
     reportHostSoon,
+    reportHostAudit,
     cachedPolicy: () => cached,
     imageDecision,
     report(decision) {

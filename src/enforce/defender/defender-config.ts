@@ -31,6 +31,8 @@ export const defenderFileSchema = z.strictObject({
   ruleActions: z.record(name, z.enum(RUNNING_ACTIONS)).optional(),
   /** Log allowed read-only calls too (off: `docker ps` polling would flood the log). */
   logReads: z.boolean().optional(),
+  /** Minutes between CIS Docker Benchmark audits of this host reported to the console (0: none; connected mode only). */
+  auditIntervalMinutes: z.number().int().min(0).max(7 * 24 * 60).optional(),
 });
 
 export type DefenderFile = z.infer<typeof defenderFileSchema>;
@@ -59,6 +61,8 @@ export interface DefenderConfig {
   readonly db?: string;
   readonly policyPath?: string;
   readonly console?: { readonly url: string; readonly token: string };
+  /** Minutes between host audits reported to the console; 0 = none. */
+  readonly auditIntervalMinutes: number;
 }
 
 export async function readDefenderFile(file: string): Promise<DefenderFile> {

@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import type { Decision } from '../../domain/decision.js';
+import { runHostAudit } from '../../host/index.js';
 import type { Subject } from '../../domain/subject.js';
 import { gateTarget } from '../../policy/gate-target.js';
 import type { PolicySet } from '../../policy/index.js';
@@ -123,6 +124,7 @@ export async function runDefender(config: DefenderConfig, log: (line: string) =>
   // The guard's own Docker calls pass through the plugin: it starts after the socket listens.
   const guard = await startContainerGuard({ config, engine, judge, record: (d) => decisions.write(d), log, onImageEvent: () => handler.forgetImageNames(), onContainersChanged: () => link?.reportHostSoon(), manifestDigestOf: (id) => manifestDigestOf.get(id) });
   late.guard = guard;
+  const stopAudits = link && config.auditIntervalMinutes > 0 ? startHostAudits(link, config, log) : () => undefined;
 
   return {
     socketPath: server.socketPath,
@@ -133,6 +135,7 @@ export async function runDefender(config: DefenderConfig, log: (line: string) =>
     },
     guard,
     async close() {
+      stopAudits();
       guard.stop();
       stopPolicy();
       await link?.close();
@@ -140,5 +143,34 @@ export async function runDefender(config: DefenderConfig, log: (line: string) =>
       await writer.flush();
       await decisions.close();
     },
+  };
+}
+
+/**
+ * The CIS Docker Benchmark audit of this host (host/), run a minute after
+ * start and then every config.auditIntervalMinutes, sent to the console,
+ * which keeps the host's score and alerts when a check drifts to fail.
+ */
+function startHostAudits(link: ConsoleLink, config: DefenderConfig, log: (line: string) => void): () => void {
+  let running = false;
+  const audit = async (): Promise<void> => {
+    if (running) return;
+    running = true;
+    try {
+      const report = await runHostAudit({ dockerHost: config.dockerHost });
+      await link.reportHostAudit(report);
+    } catch (error) {
+      log(`host audit not reported: ${(error as Error).message}`);
+    } finally {
+      running = false;
+    }
+  };
+  const first = setTimeout(() => void audit(), 60_000);
+  const every = setInterval(() => void audit(), config.auditIntervalMinutes * 60_000);
+  first.unref();
+  every.unref();
+  return () => {
+    clearTimeout(first);
+    clearInterval(every);
   };
 }
