@@ -14,7 +14,7 @@ describe('sealSecret', () => {
     const sealed = sealSecret(key, 'hunter2');
     expect(() => openSecret(randomBytes(32), sealed)).toThrow(/does not open/);
     const raw = Buffer.from(sealed.slice(3), 'base64');
-    raw[raw.length - 1] ^= 1;
+    raw.writeUInt8(raw.readUInt8(raw.length - 1) ^ 1, raw.length - 1);
     expect(() => openSecret(key, `v1:${raw.toString('base64')}`)).toThrow(/does not open/);
   });
 });
