@@ -65,6 +65,7 @@ export async function defenderOverhead(): Promise<void> {
       onBlockedContainers: 'alert',
       ruleActions: {},
       logReads: false,
+      auditIntervalMinutes: 0,
       logFile: path.join(work, 'state', 'decisions.jsonl'),
       cacheFile: path.join(work, 'state', 'cache.json'),
       db,
