@@ -4,6 +4,7 @@
  * Validated here; everything else reads the typed result.
  */
 import { z } from 'zod';
+import { auditSyslogConfigSchema } from './audit/forward-audit-to-syslog.js';
 
 export const consoleConfigSchema = z.strictObject({
   /** Where SQLite, the advisory database, the self-signed certificate and backups live. */
@@ -38,6 +39,8 @@ export const consoleConfigSchema = z.strictObject({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Run job workers inside the server process (default true; false for API-only replicas). */
   workers: z.boolean().default(true),
+  /** Forward every audit-log entry to a syslog server (RFC 5424), besides keeping it in the store. */
+  auditSyslog: auditSyslogConfigSchema.optional(),
 });
 
 export type ConsoleConfigInput = z.input<typeof consoleConfigSchema>;

@@ -7,6 +7,8 @@
 import pino, { type Logger } from 'pino';
 import { openStore, type Store } from '../../store/open-store.js';
 import { createAuditLog } from '../audit/audit-log.js';
+import { forwardAuditToSyslog } from '../audit/forward-audit-to-syslog.js';
+import { createSyslogSender } from '../syslog/syslog-sender.js';
 import { createEventSink } from '../alerts/event-sink.js';
 import type { ConsoleConfig } from '../config.js';
 import type { ConsoleContext } from '../context.js';
@@ -42,7 +44,13 @@ export async function buildContext(config: ConsoleConfig, options: BuildContextO
   const log = options.log ?? createConsoleLogger(config);
   const now = options.now ?? (() => new Date());
   const store = options.store ?? (await openStore({ database: config.database }));
-  const audit = createAuditLog(store, { now });
+  const chained = createAuditLog(store, { now });
+  // With auditSyslog set, every entry also goes to the SIEM; a receiver that is down never fails an append.
+  const sender = config.auditSyslog ? createSyslogSender({ host: config.auditSyslog.host, port: config.auditSyslog.port, protocol: config.auditSyslog.protocol, appName: config.auditSyslog.appName }) : undefined;
+  const forwarding = sender && config.auditSyslog
+    ? forwardAuditToSyslog(chained, sender, { enterpriseId: config.auditSyslog.enterpriseId, onError: (error, entry) => log.warn({ err: error, seq: entry.seq }, 'audit entry not forwarded to syslog') })
+    : undefined;
+  const audit = forwarding ?? chained;
   const events = createEventSink(store, config, log.child({ module: 'alerts' }), { now });
   const jobs = createJobQueue(store, { log: log.child({ module: 'jobs' }), ...options.jobs });
   const ctx: ConsoleContext = { store, config, log, audit, events, jobs, now };
@@ -63,6 +71,8 @@ export async function buildContext(config: ConsoleConfig, options: BuildContextO
           await jobs.stop().catch((e: unknown) => errors.push(e));
           await events.stop().catch((e: unknown) => errors.push(e));
         }
+        await forwarding?.flush().catch((e: unknown) => errors.push(e));
+        await sender?.close().catch((e: unknown) => errors.push(e));
         await store.close().catch((e: unknown) => errors.push(e));
         if (errors.length) log.error({ err: errors[0] }, 'errors while shutting down the console');
       })();
