@@ -20,9 +20,10 @@ import { openAdvisoryStore, type AdvisoryStore } from '../../advisories/index.js
 import { diffAdvisoryDatabases, type AdvisoryChanges } from '../../advisories/store/advisory-changes.js';
 import type { ConsoleContext } from '../context.js';
 import { planAdvisoryRun, REEVALUATE_RUN_JOB } from '../reevaluate/reevaluation.js';
-import type { ReevaluationRun } from '../reevaluate/reevaluation-run.js';
+import { PLANNED_KEY, type ReevaluationRun } from '../reevaluate/reevaluation-run.js';
 
-export const PLANNED_KEY = 'advisories.planned';
+export { PLANNED_KEY };
+
 
 const plannedSchema = z.object({ snapshot: z.string(), at: z.string() });
 

@@ -15,6 +15,8 @@ import type { StoreSchema } from '../../store/schema.js';
 
 export const RUN_PREFIX = 'reevaluate.run:';
 export const CHUNK_PREFIX = 'reevaluate.chunk:';
+/** The advisory snapshot the last change was planned for (written by advisory-data with the run). */
+export const PLANNED_KEY = 'advisories.planned';
 /** Summaries of the last finished runs, newest first. */
 export const HISTORY_KEY = 'reevaluate.history';
 /** Images per chunk row: small enough that a redone chunk after a crash is cheap. */

@@ -211,6 +211,9 @@ describe.each(STORE_DIALECTS)('re-evaluation after advisory changes on %s', (dia
     const second = await planPolicyRun(c.ctx, { reason: 'exception-change' });
     expect(first?.total).toBe(3);
     expect(second).toBeUndefined();
+    // A worker without the advisory data the runs were planned for (another machine) leaves them alone.
+    const elsewhere = { ...c.ctx, config: { ...c.ctx.config, advisoryDatabase: path.join(c.config.dataDir, 'no-such-advisories.db') } };
+    expect(await processReevaluations(elsewhere)).toEqual({ finished: [], chunks: 0, pending: 1 });
     const processed = await processReevaluations(c.ctx);
     expect(processed.finished.map((f) => [f.reason, f.images, f.changed.images])).toEqual([['policy-change', 3, 0]]);
   });

@@ -19,6 +19,7 @@ import {
   LEASE_MS,
   ownerGone,
   pendingRuns,
+  PLANNED_KEY,
   PROCESS_OWNER,
   readChunk,
   type ReevaluationRun,
@@ -103,7 +104,30 @@ async function advanceUntouched(ctx: ConsoleContext, run: ReevaluationRun): Prom
   await ctx.store.db.updateTable('images').set({ advisory_snapshot: run.snapshot }).where('advisory_snapshot', '=', run.fromSnapshot).execute();
 }
 
+/**
+ * Whether this process sees the advisory data the store was last planned
+ * for. A worker on another machine has its own (or no) advisory file:
+ * re-deciding with it would resolve every vulnerability finding, so it
+ * leaves the runs to a process that has the data.
+ */
+async function hasCurrentAdvisoryData(ctx: ConsoleContext): Promise<boolean> {
+  const { index } = consoleAdvisoryIndex(ctx.config.advisoryDatabase);
+  const row = await ctx.store.db.selectFrom('state').select('value').where('key', '=', PLANNED_KEY).executeTakeFirst();
+  if (!row) return true;
+  let planned: unknown;
+  try {
+    planned = (JSON.parse(row.value) as { snapshot?: unknown }).snapshot;
+  } catch {
+    return true;
+  }
+  return index !== undefined && index.snapshot === planned;
+}
+
 export async function processReevaluations(ctx: ConsoleContext, options: ProcessOptions = {}): Promise<ProcessResult> {
+  if (!(await hasCurrentAdvisoryData(ctx))) {
+    ctx.log.warn({ advisoryDatabase: ctx.config.advisoryDatabase }, 'not re-evaluating here: this process does not have the advisory data the runs were planned for');
+    return { finished: [], chunks: 0, pending: (await pendingRuns(ctx.store.db)).length };
+  }
   const concurrency = options.concurrency ?? (ctx.store.dialect === 'postgres' ? 2 : 1);
   const finished: RunSummary[] = [];
   let chunks = 0;
