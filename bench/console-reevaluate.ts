@@ -28,6 +28,7 @@ import { consoleConfigSchema, type ConsoleConfig } from '../src/console/config.j
 import type { ConsoleContext } from '../src/console/context.js';
 import type { Principal } from '../src/console/principal.js';
 import { findingKey } from '../src/console/inventory/finding-key.js';
+import { documentMac } from '../src/console/inventory/stored-image.js';
 import { activePolicy } from '../src/console/policies/active-policy.js';
 import { processReevaluations } from '../src/console/reevaluate/run-reevaluations.js';
 import { buildContext } from '../src/console/server/build-context.js';
@@ -129,7 +130,7 @@ const ADVISORY = {
 };
 
 interface Rows {
-  inventories: { id: string; document: string; package_count: number; created_at: string }[];
+  inventories: { id: string; document: string; document_mac: string; package_count: number; created_at: string }[];
   packages: [string, string, string, string, string, string | null, string | null][];
   images: { digest: string; registry: string; repositories: string; labels: string; environment: string; first_seen: string; last_seen: string; inventory_id: string; package_count: number; verdict: string; decision: string; advisory_snapshot: string; evaluated_at: string }[];
   tags: [string, string, string, string, string, string][];
@@ -138,7 +139,7 @@ interface Rows {
   containers: [string, string, string, string, string, string][];
 }
 
-async function generate(ctx: ConsoleContext, snapshot: string, add: (rows: Rows) => Promise<void>): Promise<{ affected: string[] }> {
+export async function generate(ctx: ConsoleContext, snapshot: string, add: (rows: Rows) => Promise<void>): Promise<{ affected: string[] }> {
   const { assessment } = await demoAssessment();
   const template = assessment.inventory;
   const layer = template.image?.layers[1]?.diffId ?? 'sha256:' + '0'.repeat(64);
@@ -177,7 +178,9 @@ async function generate(ctx: ConsoleContext, snapshot: string, add: (rows: Rows)
     }
     const decision = { ...base, basis: { ...base.basis, inventoryId: inventory.id } };
     const repository = `registry.example.com/team-${i % 50}/app-${i}`;
-    rows.inventories.push({ id: inventory.id, document: JSON.stringify({ ...assessment, inventory }), package_count: packages.length, created_at: now });
+    // MAC'd under the console's key, as recordAssessment stores documents, so reading them back skips re-validation.
+    const document = JSON.stringify({ ...assessment, inventory });
+    rows.inventories.push({ id: inventory.id, document, document_mac: documentMac(ctx.config.secretKey, document), package_count: packages.length, created_at: now });
     for (const p of packages) rows.packages.push([inventory.id, p.ecosystem, p.name, p.name, p.version, p.purl, p.ecosystem === 'deb' ? (p.source?.name ?? p.name) : null]);
     rows.images.push({ digest, registry: 'registry.example.com', repositories: JSON.stringify([repository]), labels: '{}', environment, first_seen: now, last_seen: now, inventory_id: inventory.id, package_count: packages.length, verdict: decision.verdict, decision: JSON.stringify(decision), advisory_snapshot: snapshot, evaluated_at: now });
     rows.tags.push([digest, `${repository}:1.${i % 10}`, repository, `1.${i % 10}`, now, now]);
@@ -202,11 +205,11 @@ async function generate(ctx: ConsoleContext, snapshot: string, add: (rows: Rows)
   return { affected };
 }
 
-function sqliteWriter(file: string): { add(rows: Rows): Promise<void>; close(): void } {
+export function sqliteWriter(file: string): { add(rows: Rows): Promise<void>; close(): void } {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
-  const inv = db.prepare('INSERT INTO inventories (id, document, package_count, created_at) VALUES (@id, @document, @package_count, @created_at)');
+  const inv = db.prepare('INSERT INTO inventories (id, document, document_mac, package_count, created_at) VALUES (@id, @document, @document_mac, @package_count, @created_at)');
   const pkg = db.prepare('INSERT INTO inventory_packages (inventory_id, ecosystem, name_key, name, version, purl, source_name) VALUES (?, ?, ?, ?, ?, ?, ?)');
   const img = db.prepare(`INSERT INTO images (digest, registry, repositories, labels, environment, first_seen, last_seen, inventory_id, package_count, verdict, decision, advisory_snapshot, evaluated_at)
     VALUES (@digest, @registry, @repositories, @labels, @environment, @first_seen, @last_seen, @inventory_id, @package_count, @verdict, @decision, @advisory_snapshot, @evaluated_at)`);
@@ -226,7 +229,7 @@ function sqliteWriter(file: string): { add(rows: Rows): Promise<void>; close(): 
   return { add: async (rows) => void write(rows), close: () => db.close() };
 }
 
-function postgresWriter(url: string): { add(rows: Rows): Promise<void>; close(): Promise<void> } {
+export function postgresWriter(url: string): { add(rows: Rows): Promise<void>; close(): Promise<void> } {
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   const unnest = async (table: string, columns: string[], types: string[], rows: readonly (readonly unknown[])[]) => {
     if (rows.length === 0) return;
@@ -236,7 +239,7 @@ function postgresWriter(url: string): { add(rows: Rows): Promise<void>; close():
   const now = new Date().toISOString();
   return {
     async add(rows) {
-      await unnest('inventories', ['id', 'document', 'package_count', 'created_at'], ['text', 'text', 'int', 'text'], rows.inventories.map((r) => [r.id, r.document, r.package_count, r.created_at]));
+      await unnest('inventories', ['id', 'document', 'document_mac', 'package_count', 'created_at'], ['text', 'text', 'text', 'int', 'text'], rows.inventories.map((r) => [r.id, r.document, r.document_mac, r.package_count, r.created_at]));
       await unnest('inventory_packages', ['inventory_id', 'ecosystem', 'name_key', 'name', 'version', 'purl', 'source_name'], ['text', 'text', 'text', 'text', 'text', 'text', 'text'], rows.packages);
       const cols = ['digest', 'registry', 'repositories', 'labels', 'environment', 'first_seen', 'last_seen', 'inventory_id', 'package_count', 'verdict', 'decision', 'advisory_snapshot', 'evaluated_at'] as const;
       await unnest('images', [...cols], cols.map((c) => (c === 'package_count' ? 'int' : 'text')), rows.images.map((r) => cols.map((c) => r[c])));

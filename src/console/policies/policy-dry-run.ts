@@ -90,7 +90,7 @@ export async function dryRunPolicy(ctx: ConsoleContext, content: string, options
     // A page in four reads (rows, documents, tags, findings), not four per image.
     const digests = rows.map((r) => r.digest);
     const [stored, findingRows] = await Promise.all([
-      loadStoredImages(ctx.store, digests),
+      loadStoredImages(ctx.store, digests, { secretKey: ctx.config.secretKey }),
       ctx.store.db.selectFrom('findings').select(['digest', 'document']).where('digest', 'in', digests).orderBy('digest').orderBy('key').execute(),
     ]);
     const findingsOf = new Map<string, Finding[]>();
