@@ -14,6 +14,7 @@ import { hostAuditBench } from './host-audit.js';
 import { admissionWebhookBench } from './admission-webhook.js';
 import { consoleReevaluate } from './console-reevaluate.js';
 import { defenderOverhead } from './defender-overhead.js';
+import { consoleApiLoad } from './console-api-load.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   'sbom-vs-trivy': sbomVsTrivy,
@@ -27,6 +28,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   'admission-webhook': admissionWebhookBench,
   'console-reevaluate': consoleReevaluate,
   'defender-overhead': defenderOverhead,
+  'console-api-load': consoleApiLoad,
 };
 
 const wanted = process.argv.slice(2);
