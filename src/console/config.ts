@@ -4,7 +4,16 @@
  * Validated here; everything else reads the typed result.
  */
 import { z } from 'zod';
-import { auditSyslogConfigSchema } from './audit/forward-audit-to-syslog.js';
+
+/** The settings a console configuration can carry for audit forwarding (`auditSyslog:`). */
+export const auditSyslogConfigSchema = z.strictObject({
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535).default(514),
+  protocol: z.enum(['udp', 'tcp']).default('tcp'),
+  appName: z.string().min(1).max(48).default('bulkhead'),
+  /** SD-ID audit@<enterpriseId>; 32473 is RFC 5612's example number: set your own. */
+  enterpriseId: z.number().int().min(1).default(32473),
+});
 
 export const consoleConfigSchema = z.strictObject({
   /** Where SQLite, the advisory database, the self-signed certificate and backups live. */

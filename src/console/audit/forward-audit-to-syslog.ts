@@ -9,7 +9,6 @@
  * Forwarding never fails or delays an append: a receiver that is down costs
  * the forwarded copy (reported through onError), not the audited action.
  */
-import { z } from 'zod';
 import type { SyslogSender } from '../syslog/syslog-sender.js';
 import type { AuditEntry } from './audit-entry.js';
 import type { ChainedAuditLog } from './audit-log.js';
@@ -18,15 +17,6 @@ import { canonicalJson } from './canonical-json.js';
 /** RFC 5612's enterprise number for documentation: operators with their own PEN set theirs. */
 export const DEFAULT_SD_ENTERPRISE = 32473;
 
-/** The settings a console configuration can carry for audit forwarding (`auditSyslog:`). */
-export const auditSyslogConfigSchema = z.strictObject({
-  host: z.string().min(1),
-  port: z.number().int().min(1).max(65535).default(514),
-  protocol: z.enum(['udp', 'tcp']).default('tcp'),
-  appName: z.string().min(1).max(48).default('bulkhead'),
-  enterpriseId: z.number().int().min(1).default(DEFAULT_SD_ENTERPRISE),
-});
-export type AuditSyslogConfig = z.output<typeof auditSyslogConfigSchema>;
 
 export interface AuditForwardingOptions {
   /** SD-ID is audit@<enterpriseId>. */
