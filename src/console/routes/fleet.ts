@@ -37,11 +37,13 @@ async function listOwners(ctx: ConsoleContext, principal: Principal | undefined,
   let after = afterOf(query.cursor);
   const items = [];
   let more = false;
+  // Unscoped callers see every row: one page plus one tells whether there is more. Scoped ones may skip rows.
+  const batch = principal?.scope ? 200 : query.limit + 1;
   for (let scanned = 0; scanned < 5000; ) {
     let q = ctx.store.db.selectFrom(table).selectAll();
     if (query.environment) q = q.where('environment', '=', query.environment);
     if (after !== undefined) q = q.where('id', '>', after);
-    const rows = await q.orderBy('id').limit(200).execute();
+    const rows = await q.orderBy('id').limit(batch).execute();
     for (const r of rows) {
       scanned++;
       if (items.length === query.limit) {
@@ -51,7 +53,7 @@ async function listOwners(ctx: ConsoleContext, principal: Principal | undefined,
       after = r.id;
       if (scopeAllows(principal, { host: r.name })) items.push(r);
     }
-    if (more || rows.length < 200) break;
+    if (more || rows.length < batch) break;
   }
   const counts = items.length
     ? await ctx.store.db
