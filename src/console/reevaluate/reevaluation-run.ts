@@ -174,10 +174,9 @@ export interface RunSummary {
   readonly finishedAt: string;
 }
 
-/** Removes a finished run and prepends its summary to the history (last 50 kept). */
-export async function finishRun(db: Db, stored: StoredRun, now: Date): Promise<RunSummary | undefined> {
-  const { run } = stored;
-  const summary: RunSummary = {
+/** What the API shows of a run, pending or finished. */
+export function describeRun(run: ReevaluationRun): Omit<RunSummary, 'finishedAt'> {
+  return {
     id: run.id,
     reason: run.reason,
     ...(run.snapshot ? { snapshot: run.snapshot } : {}),
@@ -187,8 +186,13 @@ export async function finishRun(db: Db, stored: StoredRun, now: Date): Promise<R
     images: run.total,
     changed: run.changed,
     createdAt: run.createdAt,
-    finishedAt: now.toISOString(),
   };
+}
+
+/** Removes a finished run and prepends its summary to the history (last 50 kept). */
+export async function finishRun(db: Db, stored: StoredRun, now: Date): Promise<RunSummary | undefined> {
+  const { run } = stored;
+  const summary: RunSummary = { ...describeRun(run), finishedAt: now.toISOString() };
   const deleted = await db.deleteFrom('state').where('key', '=', runKey(run.id)).where('value', '=', stored.text).executeTakeFirst();
   if (Number(deleted.numDeletedRows) !== 1) return undefined;
   await db.deleteFrom('state').where('key', 'like', `${CHUNK_PREFIX}${run.id}:%`).execute();

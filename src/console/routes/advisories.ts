@@ -10,7 +10,7 @@ import { advisoryDataStatus } from '../advisory-data/advisory-data-status.js';
 import { changeAdvisoryData } from '../advisory-data/change-advisory-data.js';
 import { batchesFromUploads, UPLOAD_LIMITS } from '../advisory-data/import-uploaded-feeds.js';
 import { ADVISORY_UPDATE_JOB } from '../advisory-data/update-advisories.js';
-import { pendingRuns, runHistory } from '../reevaluate/reevaluation-run.js';
+import { describeRun, pendingRuns, runHistory } from '../reevaluate/reevaluation-run.js';
 import { actorOf } from '../principal.js';
 import { ProblemError, route } from '../route.js';
 
@@ -113,19 +113,7 @@ export const advisoryRoutes = [
       const [pending, finished] = await Promise.all([pendingRuns(ctx.store.db), runHistory(ctx.store.db)]);
       return {
         body: {
-          pending: pending.map(({ run }) => ({
-            id: run.id,
-            reason: run.reason,
-            ...(run.snapshot ? { snapshot: run.snapshot } : {}),
-            ...(run.policyVersion ? { policyVersion: run.policyVersion } : {}),
-            advisories: run.advisories,
-            advisoryCount: run.advisoryCount,
-            images: run.total,
-            done: run.done,
-            changed: run.changed,
-            createdAt: run.createdAt,
-            startedAt: run.startedAt,
-          })),
+          pending: pending.map(({ run }) => ({ ...describeRun(run), done: run.done, startedAt: run.startedAt })),
           finished,
         },
       };
