@@ -107,6 +107,9 @@ describe.each(STORE_DIALECTS)('watched registries on %s', (dialect) => {
     await push(registry, 'team-a/app:1.1');
     await new Promise((r) => setTimeout(r, 3_000));
     expect((await scanJobs()).map((j) => j.target)).toEqual([`${registry.host}/team-a/app:1.0@${digest}`]);
+    // The known digest's new tag is remembered without pulling the image again.
+    const tags = await c.ctx.store.db.selectFrom('image_tags').select('reference').where('digest', '=', digest).orderBy('reference').execute();
+    expect(tags.map((t) => t.reference)).toEqual([`${registry.host}/team-a/app:1.0`, `${registry.host}/team-a/app:1.1`]);
   });
 
   it('syncs a registry on its schedule: catalog and tags paged, each new digest scanned once', async () => {
@@ -161,6 +164,16 @@ describe.each(STORE_DIALECTS)('watched registries on %s', (dialect) => {
     // Again, one entry per page: every repository and tag is still walked, and nothing is new.
     const paged = await syncRegistry(c.ctx, id, 'test', { pageSize: 1 });
     expect(paged).toMatchObject({ repositories: 2, tags: 4, enqueued: 0 });
+    // Now that both digests are stored, every tag the registry lists is recorded on its image.
+    const tagRows = await c.ctx.store.db.selectFrom('image_tags').select(['digest', 'reference']).where('digest', 'in', [docker, oci]).where('reference', 'like', `${registry.host}/%`).execute();
+    expect(tagRows.map((t) => `${t.reference}@${t.digest}`).sort()).toEqual([
+      `${registry.host}/team-a/app:1@${docker}`,
+      `${registry.host}/team-a/app:2@${oci}`,
+      `${registry.host}/team-a/app:3@${docker}`,
+      `${registry.host}/team-b/api:latest@${oci}`,
+    ].sort());
+    const ociImage = await c.ctx.store.db.selectFrom('images').select('repositories').where('digest', '=', oci).executeTakeFirstOrThrow();
+    expect(JSON.parse(ociImage.repositories)).toEqual(expect.arrayContaining([`${registry.host}/team-a/app`, `${registry.host}/team-b/api`]));
 
     // Two replicas' schedules at the moment the sync falls due: one sync is queued.
     await c.ctx.store.db.updateTable('registries').set({ next_sync_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', id).execute();

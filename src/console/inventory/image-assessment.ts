@@ -25,6 +25,7 @@ import { assessmentSchema, findingSchema, type ImageAssessment } from './assessm
 import { consoleAdvisoryIndex } from './console-advisory-index.js';
 import { findingKey } from './finding-key.js';
 import { imageIdentity } from './image-identity.js';
+import { parseRepositories, recordImageTags } from './record-image-tags.js';
 import { documentMac, loadStoredImage, loadStoredImages, subjectOfStoredImage, type StoredImage } from './stored-image.js';
 
 export { ASSESSMENT_SCHEMA, assessmentSchema, findingSchema, parseAssessmentText, type ImageAssessment } from './assessment-document.js';
@@ -148,7 +149,7 @@ export async function recordAssessment(ctx: ConsoleContext, upload: AssessmentUp
 
     const existing = await trx.selectFrom('images').select(['repositories', 'environment']).where('digest', '=', identity.digest).executeTakeFirst();
     if (existing) {
-      const repositories = [...new Set([...identity.repositories, ...parseStringList(existing.repositories)])];
+      const repositories = [...new Set([...identity.repositories, ...parseRepositories(existing.repositories)])];
       await trx
         .updateTable('images')
         .set({
@@ -184,13 +185,7 @@ export async function recordAssessment(ctx: ConsoleContext, upload: AssessmentUp
         .onConflict((oc) => oc.column('digest').doUpdateSet({ last_seen: now, inventory_id: inv.id, package_count: inv.packages.length }))
         .execute();
     }
-    for (const t of identity.tags) {
-      await trx
-        .insertInto('image_tags')
-        .values({ digest: identity.digest, reference: t.reference, repository: t.repository, tag: t.tag, first_seen: now, last_seen: now })
-        .onConflict((oc) => oc.columns(['digest', 'reference']).doUpdateSet({ last_seen: now }))
-        .execute();
-    }
+    await recordImageTags(trx, identity.digest, identity.tags, now);
   });
 
   const advisories = consoleAdvisoryIndex(ctx.config.advisoryDatabase);
@@ -203,15 +198,6 @@ export async function recordAssessment(ctx: ConsoleContext, upload: AssessmentUp
   if (!result) throw new Error(`image ${identity.digest} vanished while it was being recorded`);
   if (advisories.problem) return { ...result, problems: [advisories.problem, ...result.problems.filter((p) => p !== NO_ADVISORIES)] };
   return result;
-}
-
-function parseStringList(json: string): string[] {
-  try {
-    const value: unknown = JSON.parse(json);
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-  } catch {
-    return [];
-  }
 }
 
 /** The policy Subject of a stored image, with its stored findings; undefined when unknown. */
@@ -467,7 +453,7 @@ function decide(image: StoredImage, cause: ChangeCause, storedRows: readonly Sto
 
 /** One finding event per image and severity (alert rules filter on severity), and the verdict change of an image decided before. */
 function eventsOf(result: ImageAssessmentResult, image: StoredImage, cause: ChangeCause, at: string): ConsoleEvent[] {
-  const repositories = parseStringList(image.row.repositories);
+  const repositories = parseRepositories(image.row.repositories);
   const subject = { digest: result.digest, repositories, environment: image.row.environment };
   const name = repositories[0] ?? result.digest;
   const events: ConsoleEvent[] = [];

@@ -4,8 +4,9 @@
  * in its repository list, for registries without a catalog), tags from
  * /v2/<name>/tags/list, both paged by their Link headers — resolves each
  * tag's manifest digest and enqueues a scan of every digest the console
- * does not know yet. Requests go through the image sources' registry client
- * (auth challenges, bearer tokens, redirects, size and time bounds).
+ * does not know yet; tags of digests it knows are recorded on those
+ * images. Requests go through the image sources' registry client (auth
+ * challenges, bearer tokens, redirects, size and time bounds).
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
@@ -13,7 +14,7 @@ import { BadInputError } from '../../domain/errors.js';
 import { INDEX_MEDIA_TYPES, MANIFEST_MEDIA_TYPES, MEDIA_TYPES, parseManifestDocument } from '../../image/manifest.js';
 import { createRegistryClient, type RegistryClient } from '../../image/sources/registry-client.js';
 import type { ConsoleContext } from '../context.js';
-import { enqueueRegistryScan } from './enqueue-registry-scan.js';
+import { enqueueRegistryScan, recordKnownImage } from './enqueue-registry-scan.js';
 import { getRegistry, registryCredentials, repositoryFilter, repositoryGlobs, type LastSync, type RegistryRow } from './registries.js';
 
 export const REGISTRY_SYNC_JOB = 'registry.sync';
@@ -174,9 +175,16 @@ export async function syncRegistry(ctx: ConsoleContext, registryId: string, requ
       tags += valid.length;
       await inBatches(valid, PARALLEL, async (tag) => {
         const resolved = await resolveTag(repoClient, repository, tag);
-        if (!resolved || seen.has(resolved.digest)) return;
+        if (!resolved) return;
+        const image = { repository, tag, digest: resolved.digest, platformDigests: resolved.platformDigests };
+        // Another tag of a digest this sync already handled: record the tag if the image is stored;
+        // one queued for scanning gets its other tags on the next sync.
+        if (seen.has(resolved.digest)) {
+          await recordKnownImage(ctx, registry, image);
+          return;
+        }
         seen.add(resolved.digest);
-        const job = await enqueueRegistryScan(ctx, registry, { repository, tag, digest: resolved.digest, platformDigests: resolved.platformDigests }, requestedBy);
+        const job = await enqueueRegistryScan(ctx, registry, image, requestedBy);
         if (job) enqueued++;
       });
     }
