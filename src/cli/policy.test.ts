@@ -57,6 +57,29 @@ describe('bulkhead policy', () => {
     expect(out.join('')).toContain('verdict: expected allow, got block');
   });
 
+  it('test: fixtures carry API requests for access rules', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'policy.yaml'), [
+      'version: 1', 'name: x', 'rules:',
+      '  - id: prod-exec', '    description: only ops exec into prod', '    effect: block',
+      '    access: {actions: [exec.*], allowGroups: [ops], targetLabels: {env: prod}}', '',
+    ].join('\n'));
+    const request = (groups: string, env: string) =>
+      `      access: {action: exec.create, user: alice, groups: [${groups}], targetLabels: {env: ${env}}, image: docker.io/library/debian:12}\n`;
+    const file = join(dir, 'access.yaml');
+    await writeFile(file, [
+      'policy: policy.yaml', 'cases:',
+      '  - name: a developer execs into prod', '    subject:', request('dev', 'prod') + '    expect: {verdict: block, violations: [prod-exec]}',
+      '  - name: ops execs into prod', '    subject:', request('ops', 'prod') + '    expect: {verdict: allow, violations: []}',
+      '  - name: a developer execs into staging', '    subject:', request('dev', 'staging') + '    expect: {verdict: allow}',
+      '  - name: no request, no access decision', '    subject: {}', '    expect: {verdict: allow}', '',
+    ].join('\n'));
+    expect(await run('policy', 'test', file)).toBe(0);
+    expect(out.join('')).not.toContain('FAIL');
+    await writeFile(file, ['policy: policy.yaml', 'cases:', '  - name: x', '    subject:', '      access: {groups: [ops]}', '    expect: {verdict: allow}', ''].join('\n'));
+    await expect(run('policy', 'test', file)).rejects.toThrow(/access\.yaml:5: cases\.0\.subject\.access\.action: /);
+  });
+
   it('test: a fixture with an unknown key fails with file:line', async () => {
     const dir = await tempDir();
     const file = join(dir, 'f.yaml');

@@ -77,6 +77,17 @@ const deploySchema = z.strictObject({
   user: str.optional(),
 });
 
+/** An API request at the Docker defender, for `access:` rules (see AccessRequest). */
+const accessSchema = z.strictObject({
+  action: str.min(1),
+  user: str.optional(),
+  groups: strList,
+  targetLabels: z.record(str, str).optional(),
+  image: str.optional(),
+  execUser: str.optional(),
+  targetRunsAsRoot: z.boolean().optional(),
+});
+
 export const subjectFixtureSchema = z.strictObject({
   image: imageSchema.optional(),
   packages: z.array(packageSchema).default([]),
@@ -84,6 +95,7 @@ export const subjectFixtureSchema = z.strictObject({
   findings: z.array(findingSchema).default([]),
   files: z.record(str, z.union([str, z.strictObject({ content: str, layer: str.optional() })])).optional(),
   deploy: deploySchema.optional(),
+  access: accessSchema.optional(),
   environment: str.optional(),
   namespace: str.optional(),
   labels: z.record(str, str).optional(),
@@ -183,8 +195,10 @@ export function subjectFromFixture(f: SubjectFixture): Subject {
     findings: [...f.vulnerabilities.map(toVulnerability), ...f.findings.map(toFinding)],
     ...(f.files ? { files: Object.fromEntries(Object.entries(f.files).map(([p, c]) => [p, typeof c === 'string' ? { content: c } : c])) } : {}),
     ...(f.deploy ? { deploy: f.deploy } : {}),
+    ...(f.access ? { access: f.access } : {}),
     ...(f.environment ? { environment: f.environment } : {}),
     ...(f.namespace ? { namespace: f.namespace } : {}),
     ...(f.labels ? { labels: f.labels } : {}),
   };
 }
+
