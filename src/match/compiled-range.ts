@@ -21,34 +21,58 @@ export interface CompiledRange {
   readonly limits: readonly string[];
 }
 
-const cache = new WeakMap<AffectedRange, Map<Compare, CompiledRange>>();
+interface CacheEntry {
+  readonly cmp: Compare;
+  readonly compiled: CompiledRange;
+  /** A range compared by a second scheme (rare: SEMVER ranges read by another ecosystem's scheme). */
+  others?: Map<Compare, CompiledRange>;
+}
+
+const cache = new WeakMap<AffectedRange, CacheEntry>();
 
 export function compileRange(range: AffectedRange, cmp: Compare): CompiledRange {
-  let byCmp = cache.get(range);
-  if (byCmp === undefined) {
-    byCmp = new Map();
-    cache.set(range, byCmp);
+  const entry = cache.get(range);
+  if (entry === undefined) {
+    const compiled = compile(range, cmp);
+    cache.set(range, { cmp, compiled });
+    return compiled;
   }
-  let compiled = byCmp.get(cmp);
+  if (entry.cmp === cmp) return entry.compiled;
+  entry.others ??= new Map();
+  let compiled = entry.others.get(cmp);
   if (compiled === undefined) {
-    const flat: Flat[] = [];
-    for (const e of range.events) {
-      for (const kind of ['introduced', 'fixed', 'last_affected', 'limit'] as const) {
-        const v = e[kind];
-        if (typeof v === 'string') flat.push({ kind, version: v });
-      }
-    }
-    // "0" means "before every version"; at equal versions an interval opens before it closes.
-    const rank = (e: Flat): number => (e.kind === 'introduced' && e.version === '0' ? 0 : 1);
-    const events = flat
-      .map((e, i) => ({ e, i }))
-      .sort((x, y) => rank(x.e) - rank(y.e) || (rank(x.e) === 0 ? 0 : cmp(x.e.version, y.e.version)) || KIND_ORDER[x.e.kind] - KIND_ORDER[y.e.kind] || x.i - y.i)
-      .map(({ e }) => e);
-    compiled = { events, limits: events.filter((e) => e.kind === 'limit').map((e) => e.version) };
-    byCmp.set(cmp, compiled);
+    compiled = compile(range, cmp);
+    entry.others.set(cmp, compiled);
   }
   return compiled;
 }
+
+/** "0" means "before every version"; at equal versions an interval opens before it closes. */
+function order(x: Flat, y: Flat, cmp: Compare): number {
+  const rx = x.kind === 'introduced' && x.version === '0' ? 0 : 1;
+  const ry = y.kind === 'introduced' && y.version === '0' ? 0 : 1;
+  return rx - ry || (rx === 0 ? 0 : cmp(x.version, y.version)) || KIND_ORDER[x.kind] - KIND_ORDER[y.kind];
+}
+
+function compile(range: AffectedRange, cmp: Compare): CompiledRange {
+  const events: Flat[] = [];
+  let limits: string[] | undefined;
+  for (const e of range.events) {
+    if (typeof e.introduced === 'string') events.push({ kind: 'introduced', version: e.introduced });
+    if (typeof e.fixed === 'string') events.push({ kind: 'fixed', version: e.fixed });
+    if (typeof e.last_affected === 'string') events.push({ kind: 'last_affected', version: e.last_affected });
+    if (typeof e.limit === 'string') events.push({ kind: 'limit', version: e.limit });
+  }
+  // Feeds almost always list events in order already; checking that costs one comparison per event, a sort more.
+  let sorted = true;
+  for (let i = 1; i < events.length && sorted; i++) sorted = order(events[i - 1]!, events[i]!, cmp) <= 0;
+  // Array.prototype.sort is stable, so equal events keep their listed order.
+  if (!sorted) events.sort((x, y) => order(x, y, cmp));
+  for (const e of events) if (e.kind === 'limit') (limits ??= []).push(e.version);
+  return { events, limits: limits ?? NO_LIMITS };
+}
+
+const NO_LIMITS: readonly string[] = [];
 
 export function compiledIncludes(compiled: CompiledRange, cmp: Compare, version: string): boolean {
   if (compiled.limits.length > 0 && !compiled.limits.some((l) => l === '*' || cmp(version, l) < 0)) return false;

@@ -27,8 +27,21 @@ const NUM = '(0|[1-9]\\d*)';
 const IDENT = '[0-9A-Za-z-]+';
 const GO = new RegExp(`^v${NUM}(?:\\.${NUM}(?:\\.${NUM}(-${IDENT}(?:\\.${IDENT})*)?(\\+${IDENT}(?:\\.${IDENT})*)?)?)?$`);
 
-/** semver.parse(): undefined where IsValid is false. */
+// Matching compares the same few thousand advisory versions over and over; parsing dominated it.
+const PARSED_LIMIT = 16_384;
+const parsedCache = new Map<string, GoVersion | null>();
+
+/** semver.parse(): undefined where IsValid is false. Results are shared (readonly) and memoized. */
 export function parseGoVersion(v: string): GoVersion | undefined {
+  const hit = parsedCache.get(v);
+  if (hit !== undefined) return hit ?? undefined;
+  const parsed = parseUncached(v);
+  if (parsedCache.size >= PARSED_LIMIT) parsedCache.clear();
+  if (v.length <= 256) parsedCache.set(v, parsed ?? null);
+  return parsed;
+}
+
+function parseUncached(v: string): GoVersion | undefined {
   const m = GO.exec(v);
   if (!m) return undefined;
   const prerelease = m[4] ?? '';

@@ -5,7 +5,7 @@
  * our packages) carry; they are rewritten to the 'v' spelling so ranges,
  * listed versions and the fixed versions shown all read one way.
  */
-import type { AffectedPackage, AffectedRange } from '../../../domain/advisory.js';
+import type { AffectedPackage, AffectedRange, VersionEvent } from '../../../domain/advisory.js';
 import { schemeForEcosystem, schemeForOsvEcosystem, type VersionScheme } from '../../../version/index.js';
 import { matchAdvisories, type Lookup } from '../../match-advisories.js';
 import type { Matcher } from '../../matcher.js';
@@ -45,19 +45,22 @@ export const languageMatcher: Matcher = {
 };
 
 function withV(version: string): string {
-  return /^\d/.test(version) ? `v${version}` : version;
+  const c = version.charCodeAt(0);
+  return c >= 48 && c <= 57 ? `v${version}` : version;
 }
 
 function goSpelling(affected: AffectedPackage): AffectedPackage {
-  const ranges: AffectedRange[] = affected.ranges.map((r) => ({
-    type: r.type,
-    events: r.events.map((e) => ({
-      ...(e.introduced !== undefined ? { introduced: e.introduced === '0' ? '0' : withV(e.introduced) } : {}),
-      ...(e.fixed !== undefined ? { fixed: withV(e.fixed) } : {}),
-      ...(e.last_affected !== undefined ? { last_affected: withV(e.last_affected) } : {}),
-      ...(e.limit !== undefined ? { limit: e.limit === '*' ? '*' : withV(e.limit) } : {}),
-    })),
-  }));
   // OSV's Go ranges are SEMVER; with the 'v' added they are Go versions and compare by the Go scheme.
-  return { ...affected, ranges: ranges.map((r) => (r.type === 'SEMVER' ? { ...r, type: 'ECOSYSTEM' } : r)), versions: affected.versions.map(withV) };
+  const ranges: AffectedRange[] = affected.ranges.map((r) => ({ type: r.type === 'SEMVER' ? 'ECOSYSTEM' : r.type, events: r.events.map(goEvent) }));
+  return { ...affected, ranges, versions: affected.versions.length === 0 ? affected.versions : affected.versions.map(withV) };
+}
+
+/** One event in the 'v' spelling; events carry exactly one key, so this builds one small object per event. */
+function goEvent(e: VersionEvent): VersionEvent {
+  const out: { introduced?: string; fixed?: string; last_affected?: string; limit?: string } = {};
+  if (e.introduced !== undefined) out.introduced = e.introduced === '0' ? '0' : withV(e.introduced);
+  if (e.fixed !== undefined) out.fixed = withV(e.fixed);
+  if (e.last_affected !== undefined) out.last_affected = withV(e.last_affected);
+  if (e.limit !== undefined) out.limit = e.limit === '*' ? '*' : withV(e.limit);
+  return out;
 }
