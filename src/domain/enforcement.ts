@@ -34,6 +34,8 @@ export interface VerdictChange {
 
 /** An enforcement point's answer to one request, as logged and audited. */
 export interface EnforcementDecision {
+  /** The enforcement point's own id of the decision, the one its denial message and local log show. */
+  readonly id?: string;
   readonly at: string;
   readonly point: 'docker' | 'kubernetes';
   /** Host or cluster name. */

@@ -18,6 +18,7 @@ const verdict = z.enum(['allow', 'warn', 'block']);
 const line = z.string().max(4096);
 
 export const enforcementDecisionSchema = z.strictObject({
+  id: z.string().min(1).max(128).optional(),
   at: z.iso.datetime({ offset: true }),
   point: z.enum(['docker', 'kubernetes']),
   source: z.string().min(1).max(255),

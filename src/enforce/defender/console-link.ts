@@ -83,10 +83,11 @@ export interface ConsoleLink {
 
 /** The wire shape, within the console's bounds (100 reasons of 4 KiB, 100 rules): a blocked image can have thousands of findings. */
 function wireDecision(d: LoggedDecision): EnforcementDecision {
-  const { id: _id, fallback: _fallback, ...wire } = d;
+  const { fallback: _fallback, ...wire } = d;
   const reasons = wire.reasons.length > 100 ? [...wire.reasons.slice(0, 99), `… and ${wire.reasons.length - 99} more (decision ${d.id} in the host's log)`] : wire.reasons;
   return {
     ...wire,
+    id: wire.id.slice(0, 128),
     source: wire.source.slice(0, 255),
     action: wire.action.slice(0, 128),
     ...(wire.user !== undefined ? { user: wire.user.slice(0, 512) } : {}),

@@ -275,6 +275,7 @@ export async function admit(parsed: ParsedReview & { ok: true }, ctx: AdmitConte
   };
   const at = now.toISOString();
   const decisions: EnforcementDecision[] = outcomes.map((c) => ({
+    id: decisionId,
     at,
     point: 'kubernetes',
     source: config.cluster,
@@ -284,7 +285,7 @@ export async function admit(parsed: ParsedReview & { ok: true }, ctx: AdmitConte
     image: { reference: c.image, ...(c.digest ? { digest: c.digest } : {}) },
     verdict: c.verdict,
     reasons: [
-      `decision ${decisionId}: ${request.operation} ${workload.kind} ${namespace ? `${namespace}/` : ''}${workload.name ?? request.name ?? ''} ${containerLabel(c)}`,
+      `${request.operation} ${workload.kind} ${namespace ? `${namespace}/` : ''}${workload.name ?? request.name ?? ''} ${containerLabel(c)}`,
       ...(c.unavailable ? [c.unavailable] : []),
       ...c.violations.map(violationLine),
     ],

@@ -123,7 +123,7 @@ describe('connected to the console', () => {
     await reporter.flush();
     const audit = await console_.request('GET', '/api/v1/audit?action=enforcement.decision&limit=50', { role: 'auditor' });
     expect(audit.status).toBe(200);
-    const entry = (audit.json.items as { detail: { reasons: string[]; point: string; source: string; allowed: boolean; image: { digest: string } } }[]).find((e) => e.detail.reasons[0]?.includes(id));
+    const entry = (audit.json.items as { detail: { id: string; point: string; source: string; allowed: boolean; image: { digest: string } } }[]).find((e) => e.detail.id === id);
     expect(entry?.detail).toMatchObject({ point: 'kubernetes', source: 'test-cluster', allowed: true, image: { digest: images.cleanDigest } });
   });
 
