@@ -226,6 +226,17 @@ describe.each(STORE_DIALECTS)('no leakage across collections on %s', (dialect) =
       });
       expect(report.status, report.text).toBeLessThan(300);
     }
+    // A cluster runs both images, each in its team's namespace.
+    const cluster = await c.request('POST', '/api/v1/clusters/cluster-1/report', {
+      role: 'defender',
+      body: {
+        name: 'cluster-1',
+        containers: (['a', 'b'] as const).map((team) => ({ id: `ctr-ns-${team}`, name: `app-ns-${team}`, namespace: `team-${team}`, imageReference: `${repos[team]}:1.0`, imageDigest: images[team], state: 'running' })),
+      },
+    });
+    expect(cluster.status, cluster.text).toBeLessThan(300);
+    await c.collection('ns-a', { namespaces: ['team-a'] });
+    await c.collection('hosts-a', { hosts: ['host-a'] });
   });
   afterAll(async () => {
     await c?.close();
@@ -282,6 +293,33 @@ describe.each(STORE_DIALECTS)('no leakage across collections on %s', (dialect) =
     for (const url of ['/api/v1/images?repository=registry.example.com/team-b/*', '/api/v1/vulnerabilities/CVE-2014-0160/impact', `/api/v1/images?q=${encodeURIComponent(repos.b)}`]) {
       const res = await c.request('GET', url, { role: 'developer', collections: ['team-a'] });
       if (res.text.includes(images.b) || res.text.includes(repos.b)) leaks.push(`GET ${url} → ${res.status}`);
+    }
+    expect(leaks).toEqual([]);
+  });
+
+  it('keeps namespace- and host-scoped developers to their namespaces and hosts, on any readable endpoint', async () => {
+    const cases = [
+      // The cluster its own container runs in is part of what a namespace-scoped developer sees.
+      { collection: 'ns-a', sees: [['/api/v1/containers', 'ctr-ns-a']], never: ['ctr-ns-b', 'ctr-a', 'ctr-b', 'host-a', 'host-b', images.b, repos.b] },
+      { collection: 'hosts-a', sees: [['/api/v1/containers', 'ctr-a'], ['/api/v1/hosts', 'host-a'], ['/api/v1/hosts/host-a', 'ctr-a']], never: ['ctr-ns-a', 'ctr-ns-b', 'ctr-b', 'host-b', 'cluster-1', images.b, repos.b] },
+    ] as const;
+    const readable = ROUTES.filter((r) => r.method === 'GET' && r.access !== 'public' && r.access.includes('developer'));
+    const leaks: string[] = [];
+    for (const { collection, sees, never } of cases) {
+      // The positive control: what the scope admits is shown, so an empty answer cannot pass for a safe one.
+      for (const [url, needle] of sees) expect((await c.request('GET', url, { role: 'developer', collections: [collection] })).text, `${collection} ${url}`).toContain(needle);
+      for (const r of readable) {
+        // Identifiers probed with what the developer must not see: the other host, the cluster, the other image.
+        const probes = /^\/api\/v1\/(hosts|clusters)\/:/.test(r.url) ? ['host-b', 'cluster-1'] : r.url.includes(':digest') ? [images.b] : [undefined];
+        for (const probe of probes) {
+          const url = probe === undefined ? probeUrl(r.url) : r.url.replace(/:[A-Za-z_]+/, encodeURIComponent(probe)).replace(/:([A-Za-z_]+)/g, (_m, name: string) => encodeURIComponent(PLACEHOLDER[name] ?? `matrix-probe-${name}`));
+          const res = await c.request('GET', url, { role: 'developer', collections: [collection] });
+          // An answer may echo what was asked for (a 404's detail); it must say nothing else.
+          const shown = probe !== undefined ? res.text.split(probe).join('') : res.text;
+          const seen = never.filter((n) => shown.includes(n));
+          if (seen.length > 0) leaks.push(`${collection}: GET ${url} → ${res.status} shows ${seen.join(', ')}`);
+        }
+      }
     }
     expect(leaks).toEqual([]);
   });
