@@ -5,6 +5,9 @@
  */
 export const SCHEMA_VERSION = 1;
 
+/** Indexes SCHEMA_SQL creates that no constraint needs; a bulk write into an empty database builds them afterwards. */
+export const SECONDARY_INDEXES = ['affected_lookup', 'affected_advisory', 'aliases_alias', 'aliases_advisory', 'advisories_id', 'enrichment_feed'] as const;
+
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sources (

@@ -1,6 +1,13 @@
-/** The parts of the OSV schema (1.x) Bulkhead reads, validated with zod; unknown keys pass through unread. */
+/**
+ * The parts of the OSV schema (1.x) Bulkhead reads, validated with zod;
+ * unknown keys pass through unread. The `is…Shape` checks below accept exactly
+ * what these schemas accept for ordinary JSON and are what an import runs per
+ * record (zod's per-record cost was most of an archive's import time);
+ * whatever they do not accept is handed to zod, whose verdict and message
+ * stand, so the rules live in one place.
+ */
 import { z } from 'zod';
-import { advisoryId, packageName } from '../../record-bounds.js';
+import { advisoryId, isAdvisoryId, isPackageName, packageName } from '../../record-bounds.js';
 
 export const osvRange = z.object({
   type: z.string().max(32),
@@ -36,3 +43,68 @@ export const osvRecord = z.object({
 
 export type OsvRecord = z.infer<typeof osvRecord>;
 export type OsvAffectedRecord = z.infer<typeof osvAffected>;
+
+const str = (v: unknown, max: number): boolean => typeof v === 'string' && v.length <= max;
+const optStr = (v: unknown, max: number): boolean => v === undefined || str(v, max);
+const optArray = (v: unknown, max: number, nullable: boolean): boolean =>
+  v === undefined || (nullable && v === null) || (Array.isArray(v) && v.length <= max);
+
+/**
+ * An object literal from JSON.parse, whose own properties zod's object and
+ * record checks read the same way (zod treats an object with an own
+ * `constructor` key specially; such input goes to zod).
+ */
+function plainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype && !Object.hasOwn(v, 'constructor');
+}
+
+const optRecord = (v: unknown, nullable: boolean): boolean => v === undefined || (nullable && v === null) || plainObject(v);
+
+/** True when `osvRecord.safeParse(v)` would succeed; false means "ask zod" (it may still succeed). */
+export function isOsvRecordShape(v: unknown): v is OsvRecord {
+  if (!plainObject(v)) return false;
+  return (
+    optStr(v['schema_version'], 32) &&
+    isAdvisoryId(v['id']) &&
+    str(v['modified'], 64) &&
+    optStr(v['published'], 64) &&
+    optStr(v['withdrawn'], 64) &&
+    optArray(v['aliases'], 1000, true) &&
+    optArray(v['related'], Infinity, true) &&
+    (v['summary'] == null || typeof v['summary'] === 'string') &&
+    (v['details'] == null || typeof v['details'] === 'string') &&
+    optArray(v['severity'], 20, true) &&
+    optArray(v['affected'], 5000, true) &&
+    optArray(v['references'], Infinity, true) &&
+    optRecord(v['database_specific'], true)
+  );
+}
+
+/** True when `osvAffected.safeParse(v)` would succeed; false means "ask zod". */
+export function isOsvAffectedShape(v: unknown): v is OsvAffectedRecord {
+  if (!plainObject(v)) return false;
+  const pkg = v['package'];
+  if (pkg !== undefined) {
+    if (!plainObject(pkg)) return false;
+    const eco = pkg['ecosystem'];
+    if (typeof eco !== 'string' || eco.length < 1 || eco.length > 128 || !isPackageName(pkg['name']) || !optStr(pkg['purl'], 2048)) return false;
+  }
+  const ranges = v['ranges'];
+  if (ranges !== undefined) {
+    if (!Array.isArray(ranges) || ranges.length > 500) return false;
+    for (const r of ranges) {
+      if (!plainObject(r) || !str(r['type'], 32) || !Array.isArray(r['events']) || r['events'].length > 2000) return false;
+    }
+  }
+  return (
+    optArray(v['versions'], 20_000, false) &&
+    optArray(v['severity'], 20, false) &&
+    optRecord(v['database_specific'], false) &&
+    optRecord(v['ecosystem_specific'], false)
+  );
+}
+
+/** True when `osvSeverity.safeParse(v)` would succeed. */
+export function isOsvSeverityShape(v: unknown): v is z.infer<typeof osvSeverity> {
+  return plainObject(v) && str(v['type'], 32) && str(v['score'], 512);
+}

@@ -11,9 +11,9 @@ import type { SeverityRating } from '../../../domain/severity.js';
 import { levelForText, ratingFromVector } from '../../cvss-rating.js';
 import type { SkipLog } from '../../feed-batch.js';
 import { normalizePackageName } from '../../package-name.js';
-import { advisoryId, isVersionString, RECORD_BOUNDS, truncate } from '../../record-bounds.js';
+import { isAdvisoryId, isVersionString, RECORD_BOUNDS, truncate } from '../../record-bounds.js';
 import { mapOsvEcosystem } from './osv-ecosystem.js';
-import { osvAffected, osvRecord, osvSeverity } from './osv-schema.js';
+import { isOsvAffectedShape, isOsvRecordShape, isOsvSeverityShape, osvAffected, osvRecord, type OsvAffectedRecord, type OsvRecord } from './osv-schema.js';
 
 const reference = (value: unknown): Reference | undefined => {
   if (typeof value !== 'object' || value === null) return undefined;
@@ -31,9 +31,8 @@ function severities(id: string, raw: readonly unknown[] | null | undefined, dbSp
   const out: SeverityRating[] = [];
   const rater = raterOf(id);
   for (const item of raw ?? []) {
-    const s = osvSeverity.safeParse(item);
-    if (!s.success) continue;
-    const { type, score } = s.data;
+    if (!isOsvSeverityShape(item)) continue;
+    const { type, score } = item;
     if (type === 'CVSS_V3' || type === 'CVSS_V4' || type === 'CVSS_V2') out.push(ratingFromVector(rater, type, score));
     else if (type === 'Ubuntu') out.push({ source: 'ubuntu', type: 'rating', level: levelForText(score) });
   }
@@ -83,11 +82,12 @@ function affectedPackages(id: string, raw: readonly unknown[], log: SkipLog): { 
   const out: AffectedPackage[] = [];
   let firstEcosystem: string | undefined;
   for (const item of raw) {
-    const parsed = osvAffected.safeParse(item);
+    const parsed = isOsvAffectedShape(item) ? { success: true as const, data: item } : osvAffected.safeParse(item);
     if (!parsed.success || !parsed.data.package) {
       log.skip(`${id}: affected entry without a valid package`);
       continue;
     }
+    const data: OsvAffectedRecord = parsed.data;
     const { ecosystem: osvEcosystem, name } = parsed.data.package;
     const target = mapOsvEcosystem(osvEcosystem);
     const where = `${id} ${osvEcosystem}/${name}`;
@@ -95,11 +95,11 @@ function affectedPackages(id: string, raw: readonly unknown[], log: SkipLog): { 
       log.skip(`${where}: ecosystem not modelled by Bulkhead`);
       continue;
     }
-    const rs = ranges(parsed.data.ranges ?? [], where, log);
+    const rs = ranges(data.ranges ?? [], where, log);
     if (!rs) continue;
     const versions: string[] = [];
     let badVersion = false;
-    for (const v of parsed.data.versions ?? []) {
+    for (const v of data.versions ?? []) {
       if (isVersionString(v)) versions.push(v);
       else badVersion = true;
     }
@@ -112,7 +112,7 @@ function affectedPackages(id: string, raw: readonly unknown[], log: SkipLog): { 
       continue;
     }
     firstEcosystem ??= osvEcosystem.split(':')[0];
-    const dbSeverity = parsed.data.ecosystem_specific?.['urgency'] ?? parsed.data.database_specific?.['severity'];
+    const dbSeverity = data.ecosystem_specific?.['urgency'] ?? data.database_specific?.['severity'];
     out.push({
       ecosystem: target.ecosystem,
       ...(target.distro ? { distro: target.distro } : {}),
@@ -128,13 +128,13 @@ function affectedPackages(id: string, raw: readonly unknown[], log: SkipLog): { 
 
 /** One OSV record; undefined (and a counted skip) when it is unusable. */
 export function parseOsvRecord(value: unknown, log: SkipLog): Advisory | undefined {
-  const parsed = osvRecord.safeParse(value);
+  const parsed = isOsvRecordShape(value) ? { success: true as const, data: value } : osvRecord.safeParse(value);
   if (!parsed.success) {
     const id = typeof (value as { id?: unknown })?.id === 'string' ? (value as { id: string }).id.slice(0, 64) : '(no id)';
     log.skip(`${id}: not a valid OSV record (${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''})`);
     return undefined;
   }
-  const r = parsed.data;
+  const r: OsvRecord = parsed.data;
   const { affected, firstEcosystem } = affectedPackages(r.id, r.affected ?? [], log);
   if (affected.length === 0) {
     log.skip(`${r.id}: nothing Bulkhead can match`);
@@ -143,7 +143,7 @@ export function parseOsvRecord(value: unknown, log: SkipLog): Advisory | undefin
   const cwes = r.database_specific?.['cwe_ids'];
   return {
     id: r.id,
-    aliases: (r.aliases ?? []).filter((a): a is string => advisoryId.safeParse(a).success).slice(0, RECORD_BOUNDS.maxAliases),
+    aliases: (r.aliases ?? []).filter(isAdvisoryId).slice(0, RECORD_BOUNDS.maxAliases),
     source: `osv:${firstEcosystem ?? 'unknown'}`,
     ...(r.published ? { published: r.published } : {}),
     modified: r.modified,
