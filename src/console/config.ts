@@ -48,6 +48,18 @@ export const consoleConfigSchema = z.strictObject({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Run job workers inside the server process (default true; false for API-only replicas). */
   workers: z.boolean().default(true),
+  /**
+   * Answers of the read-heavy GET lists and details (images, containers,
+   * hosts, clusters) kept in memory until the store changes
+   * (server/response-cache.ts). maxAgeMs bounds how long a commit by
+   * another process is unseen on PostgreSQL (on SQLite it is seen at once).
+   */
+  responseCache: z.strictObject({
+    enabled: z.boolean().default(true),
+    maxAgeMs: z.number().int().min(0).max(60_000).default(1_000),
+    maxEntries: z.number().int().min(1).max(1_000_000).default(2_000),
+    maxBytes: z.number().int().min(0).default(64 * 1024 * 1024),
+  }).prefault({}),
   /** Forward every audit-log entry to a syslog server (RFC 5424), besides keeping it in the store. */
   auditSyslog: auditSyslogConfigSchema.optional(),
 });

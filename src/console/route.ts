@@ -54,6 +54,13 @@ export interface ConsoleRoute<P = unknown, Q = unknown, B = unknown> {
   readonly bodyLimit?: number;
   /** Keep the raw request body (HMAC checks). */
   readonly rawBody?: boolean;
+  /**
+   * GET only: the answer may be kept in the response cache
+   * (server/response-cache.ts) — set it only when the answer depends on
+   * nothing but the store, params, query and the principal's role and scope
+   * (no clock, no other file, no side effect).
+   */
+  readonly cache?: boolean;
   handler(request: RouteRequest<P, Q, B>, ctx: ConsoleContext): Promise<RouteReply>;
 }
 

@@ -11,6 +11,7 @@ import pg from 'pg';
 import { BadInputError } from '../domain/errors.js';
 import { MIGRATIONS } from './migrations/index.js';
 import type { StoreSchema } from './schema.js';
+import { countingChanges, localChanges, sqliteChanges, type ChangeCounter, type StoreChanges } from './store-changes.js';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -19,6 +20,8 @@ export interface Store {
   readonly dialect: StoreDialect;
   /** Where it is: the SQLite file path, or the PostgreSQL URL without its password. */
   readonly location: string;
+  /** Moves when something commits (store-changes.ts): what the console's response cache keys its entries on. */
+  readonly changes: StoreChanges;
   close(): Promise<void>;
 }
 
@@ -27,7 +30,7 @@ export interface OpenStoreOptions {
   readonly database: string;
   /** Apply pending migrations (default true). */
   readonly migrate?: boolean;
-  /** PostgreSQL pool size (default 10). */
+  /** PostgreSQL pool size (default DEFAULT_POOL_SIZE). */
   readonly poolSize?: number;
 }
 
@@ -48,6 +51,37 @@ function redact(url: string): string {
 }
 
 const CONNECT_TIMEOUT_MS = 10_000;
+
+/** PostgreSQL connections per console process unless configured. */
+export const DEFAULT_POOL_SIZE = 10;
+
+/** Prepared SQLite statements kept per store: the console's queries are a few hundred distinct texts, plus IN lists of varying length. */
+const STATEMENT_CACHE = 500;
+
+/**
+ * kysely's SQLite driver prepares every statement again on every call
+ * (tens of microseconds for a list query); the console runs the same few
+ * hundred texts over and over, so keep them prepared. Safe because kysely
+ * runs one statement at a time on the one connection.
+ */
+function preparedOnce(db: Database.Database): { prepare(sql: string): Database.Statement; close(): void } {
+  const cache = new Map<string, Database.Statement>();
+  return {
+    prepare(sql) {
+      let stmt = cache.get(sql);
+      if (stmt) {
+        // Most recently used last, so the oldest is evicted first.
+        cache.delete(sql);
+      } else {
+        stmt = db.prepare(sql);
+        if (cache.size >= STATEMENT_CACHE) cache.delete(cache.keys().next().value as string);
+      }
+      cache.set(sql, stmt);
+      return stmt;
+    },
+    close: () => db.close(),
+  };
+}
 
 /**
  * One line on why PostgreSQL cannot be used. Node reports a refused
@@ -90,9 +124,11 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   const postgres = isPostgresUrl(options.database);
   let db: Kysely<StoreSchema>;
   let location: string;
+  let changes: StoreChanges;
+  const counter: ChangeCounter = { value: 0 };
   if (postgres) {
     location = redact(options.database);
-    const pool = new pg.Pool({ connectionString: options.database, max: options.poolSize ?? 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    const pool = new pg.Pool({ connectionString: options.database, max: options.poolSize ?? DEFAULT_POOL_SIZE, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     // An idle client's error (server restart) must not crash the process; the next query reconnects.
     pool.on('error', () => undefined);
     // Connect once now, migrations or not: an unreachable server is a start-up error with one clear line.
@@ -103,7 +139,8 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
       await pool.end().catch(() => undefined);
       throw new BadInputError(`cannot connect to the console store ${location}: ${describePostgresError(error, options.database)}`, { cause: error });
     }
-    db = new Kysely<StoreSchema>({ dialect: new PostgresDialect({ pool }) });
+    db = new Kysely<StoreSchema>({ dialect: countingChanges(new PostgresDialect({ pool }), counter) });
+    changes = localChanges(counter);
   } else {
     location = path.resolve(options.database);
     let sqlite: Database.Database | undefined;
@@ -123,7 +160,9 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
       const why = e.code === 'SQLITE_NOTADB' ? 'the file is not a SQLite database' : e.code === 'SQLITE_CORRUPT' ? 'the file is damaged (database disk image is malformed)' : e.message;
       throw new BadInputError(`cannot open the console store ${location}: ${why}; restore a backup with "bulkhead console restore"`, { cause: error });
     }
-    db = new Kysely<StoreSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
+    db = new Kysely<StoreSchema>({ dialect: countingChanges(new SqliteDialect({ database: preparedOnce(sqlite) }), counter) });
+    const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
+    changes = sqliteChanges(counter, () => dataVersion.get());
   }
   if (options.migrate !== false) {
     try {
@@ -135,5 +174,5 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
       throw new BadInputError(`cannot prepare the console store ${location}: ${why}`, { cause: error });
     }
   }
-  return { db, dialect: postgres ? 'postgres' : 'sqlite', location, close: () => db.destroy() };
+  return { db, dialect: postgres ? 'postgres' : 'sqlite', location, changes, close: () => db.destroy() };
 }

@@ -119,6 +119,7 @@ export const fleetRoutes = [
   route({
     method: 'GET',
     url: '/api/v1/hosts',
+    cache: true,
     summary: 'List Docker hosts with their containers by state (filter: environment; cursor pages)',
     tag: 'fleet',
     access: READERS,
@@ -128,6 +129,7 @@ export const fleetRoutes = [
   route({
     method: 'GET',
     url: '/api/v1/hosts/:id',
+    cache: true,
     summary: 'One host with its containers and each container image’s verdict',
     tag: 'fleet',
     access: READERS,
@@ -137,6 +139,7 @@ export const fleetRoutes = [
   route({
     method: 'GET',
     url: '/api/v1/clusters',
+    cache: true,
     summary: 'List Kubernetes clusters with their containers by state (filter: environment; cursor pages)',
     tag: 'fleet',
     access: READERS,
@@ -146,6 +149,7 @@ export const fleetRoutes = [
   route({
     method: 'GET',
     url: '/api/v1/clusters/:id',
+    cache: true,
     summary: 'One cluster with its containers and each container image’s verdict',
     tag: 'fleet',
     access: READERS,
@@ -155,6 +159,7 @@ export const fleetRoutes = [
   route({
     method: 'GET',
     url: '/api/v1/containers',
+    cache: true,
     summary: "List containers with their image's verdict (filters: host, cluster, state, image digest, verdict; cursor pages)",
     tag: 'fleet',
     access: READERS,

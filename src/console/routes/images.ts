@@ -46,6 +46,7 @@ export const imageRoutes = [
   route({
     method: 'GET',
     url: '/api/v1/images',
+    cache: true,
     summary: 'List images, most recently seen first (filters: repository glob, registry, verdict, environment; cursor pages)',
     tag: 'images',
     access: READERS,
@@ -106,6 +107,7 @@ export const imageRoutes = [
   route({
     method: 'GET',
     url: '/api/v1/images/:digest',
+    cache: true,
     summary: 'One image: tags, repositories, labels, first/last seen, package count, findings by severity and its decision',
     tag: 'images',
     access: READERS,

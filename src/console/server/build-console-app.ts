@@ -14,10 +14,12 @@ import { authenticate } from '../auth/authenticate.js';
 import { mayAccess } from '../auth/may-access.js';
 import { sameSecret } from '../auth/secret-digest.js';
 import type { ConsoleContext } from '../context.js';
+import type { Principal } from '../principal.js';
 import { ProblemError, type ConsoleRoute, type RouteReply } from '../route.js';
 import { ROUTES } from '../routes/index.js';
 import { buildOpenApiDocument } from './openapi-document.js';
 import { problem, PROBLEM_CONTENT_TYPE, type Problem } from './problem.js';
+import { createResponseCache, notModified, type CachedAnswer, type ResponseCache } from './response-cache.js';
 
 export interface ConsoleAppOptions {
   /** TLS key and certificate; without it the app speaks plain HTTP (startConsole allows that on loopback only). */
@@ -30,6 +32,8 @@ export interface ConsoleAppOptions {
    * undeclared proxy every client would share the proxy's address.
    */
   readonly trustProxy?: readonly string[];
+  /** The cache for routes that set `cache` (default: one made from ctx.config.responseCache). */
+  readonly responseCache?: ResponseCache;
 }
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -69,18 +73,34 @@ function sendProblem(reply: FastifyReply, request: FastifyRequest, p: Problem, h
     .send(JSON.stringify({ ...p, instance: request.url.split('?')[0], requestId: request.id }));
 }
 
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** A cacheable route's 200 answer: clients may keep it but must revalidate (If-None-Match → 304). */
+function sendCacheable(reply: FastifyReply, request: FastifyRequest, answer: CachedAnswer): FastifyReply {
+  reply.header('etag', answer.etag).header('cache-control', 'private, no-cache');
+  if (notModified(request.headers['if-none-match'], answer.etag)) return reply.code(304).send();
+  return reply.code(200).type(JSON_TYPE).send(answer.body);
+}
+
+function cacheKey(url: string, params: unknown, query: unknown, principal: Principal | undefined): string {
+  // Role and resolved scope, not the principal's id: equal scopes compute equal answers, unequal ones never share.
+  return `${url}\n${JSON.stringify(params)}\n${JSON.stringify(query)}\n${principal?.role ?? 'anonymous'}\n${JSON.stringify(principal?.scope ?? 'none')}`;
+}
+
 function sendReply(reply: FastifyReply, out: RouteReply): FastifyReply {
   reply.code(out.status ?? (out.body === undefined ? 204 : 200));
   if (out.headers) reply.headers(out.headers);
   if (out.body === undefined) return reply.send();
   if (typeof out.body === 'string' || Buffer.isBuffer(out.body)) return reply.send(out.body);
-  if (!reply.hasHeader('content-type')) reply.type('application/json; charset=utf-8');
+  if (!reply.hasHeader('content-type')) reply.type(JSON_TYPE);
   return reply.send(JSON.stringify(out.body));
 }
 
 export async function buildConsoleApp(ctx: ConsoleContext, options: ConsoleAppOptions = {}): Promise<FastifyInstance> {
   const routes = options.routes ?? ROUTES;
   const secure = options.https !== undefined;
+  const cache = options.responseCache ?? createResponseCache(ctx.store, ctx.config.responseCache);
+  const caching = ctx.config.responseCache.enabled;
   const app = Fastify({
     loggerInstance: ctx.log,
     ...(options.https ? { https: options.https } : {}),
@@ -148,6 +168,15 @@ export async function buildConsoleApp(ctx: ConsoleContext, options: ConsoleAppOp
         const params = parse(r.params, request.params, 'path');
         const query = parse(r.query, request.query, 'query');
         const body = parse(r.body, request.body, 'body');
+        const cacheable = caching && r.cache === true && r.method === 'GET';
+        let key = '';
+        let version: number | undefined;
+        if (cacheable) {
+          key = cacheKey(r.url, params, query, principal);
+          version = cache.version();
+          const hit = cache.get(key, version);
+          if (hit) return sendCacheable(reply, request, hit);
+        }
         const out = await r.handler({
           params,
           query,
@@ -157,6 +186,9 @@ export async function buildConsoleApp(ctx: ConsoleContext, options: ConsoleAppOp
           ...(r.rawBody ? { rawBody: request.rawBodyBuffer ?? Buffer.alloc(0) } : {}),
           ip: request.ip,
         }, ctx);
+        if (cacheable && (out.status ?? 200) === 200 && out.headers === undefined && typeof out.body === 'object' && out.body !== null && !Buffer.isBuffer(out.body)) {
+          return sendCacheable(reply, request, cache.set(key, version, JSON.stringify(out.body)));
+        }
         return sendReply(reply, out);
       },
     });

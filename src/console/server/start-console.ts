@@ -11,12 +11,15 @@ import type { ConsoleContext } from '../context.js';
 import { registerJobHandlers } from '../jobs/register-job-handlers.js';
 import { buildConsoleApp } from './build-console-app.js';
 import { buildContext, type BuildContextOptions } from './build-context.js';
+import { createResponseCache, type ResponseCache } from './response-cache.js';
 import { tlsMaterial } from './tls-material.js';
 
 export interface RunningConsole {
   readonly url: string;
   readonly ctx: ConsoleContext;
   readonly app: FastifyInstance;
+  /** The answers kept for cacheable GET routes (hit counts for benchmarks and tests). */
+  readonly responseCache: ResponseCache;
   /** The certificate file served, when TLS is on. */
   readonly certFile?: string;
   close(): Promise<void>;
@@ -52,7 +55,9 @@ export async function startConsole(config: ConsoleConfig, options: StartConsoleO
     }
     const admin = await firstAdminFromEnv(ctx, options.env ?? process.env);
     if (admin) ctx.log.info({ user: admin.name }, 'created the first admin from BULKHEAD_ADMIN_USER');
+    const responseCache = createResponseCache(ctx.store, config.responseCache);
     app = await buildConsoleApp(ctx, {
+      responseCache,
       ...(tls ? { https: { cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' as const } } : {}),
       ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
     });
@@ -71,6 +76,7 @@ export async function startConsole(config: ConsoleConfig, options: StartConsoleO
       url,
       ctx,
       app: listening,
+      responseCache,
       ...(tls ? { certFile: tls.certFile } : {}),
       close() {
         closing ??= (async () => {
