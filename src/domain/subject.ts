@@ -21,6 +21,13 @@ export interface SubjectImage {
   readonly digest?: string;
   /** True when the reference pinned the digest (`name@sha256:…`). */
   readonly pinnedByDigest?: boolean;
+  /**
+   * Other names of the same content: every repository and repository:tag the
+   * console has seen this digest under. Rule scopes' `images:` match any of
+   * them, so a rule for one team's repository covers the image however it was
+   * last pushed; exceptions match the evaluated reference only.
+   */
+  readonly knownAs?: readonly string[];
   readonly metadata?: ImageMetadata;
 }
 

@@ -265,6 +265,24 @@ describe('scopes', () => {
     const t = evaluateTraced(p, subject({ labels: { team: 'payments' } }), NOW);
     expect(t.rules[0]).toMatchObject({ status: 'out-of-scope', reason: expect.stringContaining('names no environment') });
   });
+
+  it('matches images: against every name the image is also known as; exceptions only against the evaluated reference', () => {
+    const teamB = policyOf(
+      "  - id: team-b-kev\n    description: d\n    effect: block\n    scope:\n      images: ['registry.example.com/team-b/*']\n    vulnerabilities: {kev: true}\n",
+      "exceptions:\n  - id: team-b-accepts\n    owner: bob@example.com\n    reason: r\n    expires: 2030-01-01\n    rules: [team-b-kev]\n    images: ['registry.example.com/team-b/*']\n",
+    );
+    const findings = [vuln({ id: 'CVE-2014-0160', kev: { dateAdded: '2022-05-04' } })];
+    const image = { reference: 'registry.example.com/team-a/app:1.0', registry: 'registry.example.com', repository: 'registry.example.com/team-a/app', tags: ['1.0'], metadata: imageMeta() };
+    expect(evaluate(teamB, subject({ image, findings }), NOW).verdict).toBe('allow');
+    const alsoTeamB = { ...image, knownAs: ['registry.example.com/team-b/app', 'registry.example.com/team-b/app:2.0'] };
+    const d = evaluate(teamB, subject({ image: alsoTeamB, findings }), NOW);
+    // The rule follows the content into team-b; team-b's waiver does not reach the team-a reference being judged.
+    expect(d.verdict).toBe('block');
+    expect(d.exceptionsApplied).toEqual([]);
+    const asTeamB = evaluate(teamB, subject({ image: { ...alsoTeamB, reference: 'registry.example.com/team-b/app:2.0', repository: 'registry.example.com/team-b/app', tags: ['2.0'] }, findings }), NOW);
+    expect(asTeamB.verdict).toBe('allow');
+    expect(asTeamB.exceptionsApplied.map((e) => e.id)).toEqual(['team-b-accepts']);
+  });
 });
 
 describe('exceptions', () => {

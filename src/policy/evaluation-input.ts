@@ -23,8 +23,13 @@ export interface EvaluationInput {
   readonly now: Date;
   readonly nowMs: number;
   readonly image: ImageFacts;
-  /** What the image answers to in images: globs (repository, reference, repository:tag). */
+  /** What the image answers to in rule scopes' images: globs (repository, reference, repository:tag, and every name it is known as). */
   readonly imageNames: readonly string[];
+  /**
+   * The names of the evaluated reference only (without knownAs), for exceptions: a waiver
+   * granted for one repository must not follow the same content into another.
+   */
+  readonly referenceNames: readonly string[];
   readonly vulnerabilities: readonly Finding[];
   /** Per vulnerability (same order): highest CVSS score and days a fix has been available (-1 unknown). */
   readonly vulnerabilityFacts: readonly VulnerabilityFacts[];
@@ -76,7 +81,8 @@ export function evaluationInput(subject: Subject, now: Date): EvaluationInput {
     now,
     nowMs,
     image,
-    imageNames: imageNames(image),
+    imageNames: imageNames(image, subject.image?.knownAs),
+    referenceNames: imageNames(image),
     vulnerabilities: list.vulnerabilities,
     cel: {},
     vulnerabilityFacts: vulnerabilityFactsAt(list, nowMs),

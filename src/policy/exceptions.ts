@@ -54,7 +54,7 @@ export function compileException(spec: ExceptionSpec, source: PolicyException['s
         if (!adv || (!advisories.has(adv.id.toUpperCase()) && !adv.aliases.some((a) => advisories.has(a.toUpperCase())))) return false;
       }
       const byDigest = digests !== undefined && [input.image.digest, input.subject.image?.metadata?.configDigest].some((d) => d !== undefined && digests.has(d));
-      const names = input.imageNames;
+      const names = input.referenceNames;
       // A subject without a reference (directory, SBOM) is only covered by a match-all glob.
       const byName = images !== undefined && (names.length > 0 ? names : ['']).some((n) => images.some((re) => re.test(n)));
       return byDigest || byName;

@@ -97,13 +97,14 @@ export function imageFacts(subject: Subject, nowMs: number): ImageFacts {
   };
 }
 
-/** The names an image answers to in `images:` globs: repository, reference, repository:tag. */
-export function imageNames(image: ImageFacts): string[] {
+/** The names an image answers to in `images:` globs: repository, reference, repository:tag, and the names it is also known as. */
+export function imageNames(image: ImageFacts, knownAs: readonly string[] = []): string[] {
   const names = new Set<string>();
   if (image.repository) {
     names.add(image.repository);
     for (const tag of image.tags) names.add(`${image.repository}:${tag}`);
   }
   if (image.reference) names.add(image.reference);
+  for (const name of knownAs) names.add(name);
   return [...names];
 }

@@ -165,6 +165,8 @@ describe.each(STORE_DIALECTS)('image assessment on %s', (dialect) => {
     // The second upload named no reference: the image's own RepoTags (docker save) were seen last.
     expect(subject?.image?.repository).toBe('docker.io/bulkhead-demo/heartbleed');
     expect(subject?.image?.tags).toEqual(assessment.inventory.image?.repoTags.map((t) => t.split(':').at(-1)));
+    // The first upload's name stays known, so rules scoped to it still apply to this content.
+    expect(subject?.image?.knownAs).toEqual(expect.arrayContaining(['registry.example.com/team-a/demo', 'registry.example.com/team-a/demo:1.0', 'docker.io/bulkhead-demo/heartbleed']));
     expect(subject?.environment).toBe('dev');
     expect(subject?.packages).toHaveLength(assessment.inventory.packages.length);
     const stored = await store.db.selectFrom('findings').select('key').where('digest', '=', digest).execute();

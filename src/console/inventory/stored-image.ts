@@ -10,6 +10,7 @@ import { subjectFromScan } from '../../policy/subject-from-scan.js';
 import type { Store } from '../../store/open-store.js';
 import type { ImageTable, ImageTagTable } from '../../store/schema.js';
 import { parseAssessmentText, type ImageAssessment } from './assessment-document.js';
+import { parseRepositories } from './record-image-tags.js';
 
 export interface StoredImage {
   readonly row: ImageTable;
@@ -123,6 +124,7 @@ export function subjectOfStoredImage(stored: StoredImage, findings: readonly Fin
     tags: tagsOfRepository.length > 0 ? tagsOfRepository : (base.image?.tags ?? []),
     digest: row.digest,
     pinnedByDigest: false,
+    knownAs: [...new Set([...parseRepositories(row.repositories), ...tags.flatMap((t) => [t.repository, t.reference])])],
     ...(metadata ? { metadata } : {}),
   };
   return { ...base, image };
