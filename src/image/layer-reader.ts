@@ -240,8 +240,10 @@ export async function readLayer(blob: LayerBlob, options: LayerReadOptions): Pro
       }
       if (entry.type !== 'file') continue;
       const inspector = !entry.sparse && entry.size <= limits.maxFileBytes ? options.inspect?.(entry, inspectedLayer) : undefined;
-      const keep = options.selects(entry.path) ? undefined : options.sniff?.(entry.path);
-      if (!keep && !options.selects(entry.path)) {
+      // Asked once per file: selects() is the union of every cataloger's predicate and runs for 100k+ paths.
+      const selected = options.selects(entry.path);
+      const keep = selected ? undefined : options.sniff?.(entry.path);
+      if (!keep && !selected) {
         if (inspector) {
           // Text only: a NUL byte in the head marks a binary, whose body then streams past unbuffered.
           const content = await sniffBody(member, entry.size, isText);

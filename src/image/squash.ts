@@ -133,6 +133,10 @@ export function createSquashedTree(
       const { dir, name } = split(path);
       walk(dir, true)?.node.children?.delete(name);
     }
+    // Parent directories resolved so far in this layer: most entries share a parent with many others, and
+    // walking from the root for each of 100k entries dominated squashing. Only replacing an existing
+    // directory or symlink can change where a path resolves, so that clears the cache.
+    const parents = new Map<string, TreeNode>();
     for (const entry of record.entries) {
       if (entry.path === '/') {
         root.mode = entry.mode;
@@ -141,13 +145,18 @@ export function createSquashedTree(
         continue;
       }
       const { dir, name } = split(entry.path);
-      const parent = walk(dir, true, { layer });
-      if (!parent?.node.children) {
-        warnAt('parent directory cannot be resolved (symlink loop); entry skipped', entry.path);
-        continue;
+      let parentNode = parents.get(dir);
+      if (!parentNode) {
+        parentNode = walk(dir, true, { layer })?.node;
+        if (!parentNode?.children) {
+          warnAt('parent directory cannot be resolved (symlink loop); entry skipped', entry.path);
+          continue;
+        }
+        parents.set(dir, parentNode);
       }
-      const siblings = parent.node.children;
+      const siblings = parentNode.children as Map<string, TreeNode>;
       const existing = siblings.get(name);
+      if (existing && (existing.type === 'symlink' || (existing.type === 'dir' && entry.type !== 'dir'))) parents.clear();
       if (entry.type === 'dir' && existing?.type === 'dir') {
         existing.mode = entry.mode;
         existing.uid = entry.uid;

@@ -85,9 +85,14 @@ export async function inventory(target: string | Target, options: InventoryOptio
     if (catalogers.some((c) => c !== owner && (c.selects(p) || c.sniff?.selects(p) === true))) return content;
     return owner.reduce(p, content);
   };
+  // Files a sniffer looked at: the only unselected ones that may hold content.
+  const sniffedPaths = new Set<string>();
   const sniff = (p: string): ((head: Buffer) => boolean) | undefined => {
+    // Asked for every unselected file: no allocation unless some sniffer is interested.
+    if (!sniffers.some((s) => s.selects(p))) return undefined;
     const interested = sniffers.filter((s) => s.selects(p));
-    return interested.length === 0 ? undefined : (head) => interested.some((s) => s.keep(head, p));
+    sniffedPaths.add(p);
+    return (head) => interested.some((s) => s.keep(head, p));
   };
   let tree: FileTree;
   let candidates: readonly FileEntry[] | undefined;
@@ -119,7 +124,9 @@ export async function inventory(target: string | Target, options: InventoryOptio
       image = read.metadata;
       // Every regular file went through selects() while streaming; links are resolved by the runner.
       const streamed = tree;
-      candidates = [...streamed.entries()].filter((e) => e.type !== 'file' || selectedPaths.has(e.path) || streamed.readable(e.path));
+      candidates = [...streamed.entries()].filter(
+        (e) => e.type !== 'file' || selectedPaths.has(e.path) || (sniffedPaths.has(e.path) && streamed.readable(e.path)),
+      );
       warnings.push(...read.warnings);
     } finally {
       await source.close();

@@ -54,17 +54,25 @@ export function isZeroBlock(block: Buffer): boolean {
   return true;
 }
 
+/** The checksum field itself counts as eight spaces. */
+const CHKSUM_START = 148;
+const CHKSUM_END = 156;
+
 function checksumMatches(block: Buffer): boolean {
-  const stored = parseNumeric(block, 148, 8, 'chksum');
-  let unsigned = 0;
-  let signed = 0;
+  const stored = parseNumeric(block, CHKSUM_START, 8, 'chksum');
+  // Runs for every header of every layer: the unsigned sum first, the signed one only when that fails.
+  let unsigned = 0x20 * (CHKSUM_END - CHKSUM_START);
+  for (let i = 0; i < CHKSUM_START; i++) unsigned += block[i] as number;
+  for (let i = CHKSUM_END; i < BLOCK; i++) unsigned += block[i] as number;
+  if (stored === unsigned) return true;
+  let signed = 0x20 * (CHKSUM_END - CHKSUM_START);
   for (let i = 0; i < BLOCK; i++) {
-    const b = i >= 148 && i < 156 ? 0x20 : (block[i] ?? 0);
-    unsigned += b;
+    if (i >= CHKSUM_START && i < CHKSUM_END) continue;
+    const b = block[i] as number;
     signed += b >= 0x80 ? b - 256 : b;
   }
   // Some historic tars summed signed bytes; both are accepted as GNU tar does.
-  return stored === unsigned || stored === signed;
+  return stored === signed;
 }
 
 /** Decodes a header block; a bad checksum or malformed number means the archive is corrupt. */

@@ -12,6 +12,8 @@ const FIXTURE_DIRS = new Set(['test', 'tests', '__tests__', 'fixtures', '__fixtu
  * package.json (nested manifests such as lib/package.json, fixtures).
  */
 export function installedPackageDir(path: string): { dir: string; folderName: string } | undefined {
+  // Runs for every path of every layer: rule out almost all of them before splitting.
+  if (!path.includes('package.json') || !path.includes('node_modules')) return undefined;
   const segs = pathSegments(path);
   if (segs[segs.length - 1] !== 'package.json') return undefined;
   const last = segs.lastIndexOf('node_modules');

@@ -15,6 +15,8 @@ export interface MetadataFile {
 }
 
 export function metadataFile(p: string): MetadataFile | undefined {
+  // Runs for every path of every layer: rule out almost all of them before splitting.
+  if (!p.includes('site-packages') && !p.includes('dist-packages')) return undefined;
   const segs = pathSegments(p);
   if (!segs.some((s) => s === 'site-packages' || s === 'dist-packages')) return undefined;
   const base = segs[segs.length - 1] ?? '';

@@ -11,8 +11,12 @@ const MAX_BYTES = 4 * 1024 * 1024;
 const MAX_INCLUDE_DEPTH = 5;
 const MAX_INCLUDED_FILES = 32;
 
+const TXT_AT_END = /\.txt\/*$/i;
+
 /** requirements*.txt anywhere, and *.txt under a requirements/ folder; not inside installed packages. */
 export function isRequirementsFile(p: string): boolean {
+  // Runs for every path of every layer: rule out almost all of them before splitting.
+  if (!TXT_AT_END.test(p)) return false;
   const segs = pathSegments(p);
   if (segs.some((s) => s === 'site-packages' || s === 'dist-packages' || s === 'node_modules')) return false;
   const base = (segs[segs.length - 1] ?? '').toLowerCase();

@@ -7,6 +7,8 @@ const NAME = 'lang/gemspec';
 
 /** Installed gems: <GEM_HOME>/specifications/*.gemspec, including specifications/default/. */
 export function isInstalledGemspec(p: string): boolean {
+  // Runs for every path of every layer: rule out almost all of them before splitting.
+  if (!p.includes('.gemspec')) return false;
   const segs = pathSegments(p);
   if (!(segs[segs.length - 1] ?? '').endsWith('.gemspec')) return false;
   const parent = segs[segs.length - 2];
