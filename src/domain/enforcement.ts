@@ -26,7 +26,7 @@ export interface VerdictChange {
   readonly from: Verdict | null;
   readonly to: Verdict;
   readonly at: string;
-  /** 'advisory-update' | 'policy-change' | 'exception-change' | 'scan' */
+  /** 'advisory-update' | 'policy-change' | 'exception-change' | 'scan' | 'new-name' */
   readonly reason: string;
   /** Advisory ids behind the change, when it came from new advisory data. */
   readonly advisories?: readonly string[];

@@ -144,7 +144,7 @@ export interface ImageChangeTable {
   kind: string;
   /** JSON: the finding, or { from, to } for verdicts. */
   detail: JsonText;
-  /** JSON { reason: 'scan'|'advisory-update'|'policy-change'|'exception-change', advisories?: string[], snapshot?: string, policyVersion?: string } */
+  /** JSON { reason: 'scan'|'advisory-update'|'policy-change'|'exception-change'|'new-name', advisories?: string[], snapshot?: string, policyVersion?: string } */
   cause: JsonText;
 }
 

@@ -175,6 +175,25 @@ describe.each(STORE_DIALECTS)('watched registries on %s', (dialect) => {
     const ociImage = await c.ctx.store.db.selectFrom('images').select('repositories').where('digest', '=', oci).executeTakeFirstOrThrow();
     expect(JSON.parse(ociImage.repositories)).toEqual(expect.arrayContaining([`${registry.host}/team-a/app`, `${registry.host}/team-b/api`]));
 
+    // A rule for team-c's repositories, then the same content pushed there: the next sync records the name and the
+    // image is decided again under it, without a new scan.
+    const policy = ['version: 1', 'name: team-c', 'rules:', '  - id: team-c-no-root', '    description: team-c images run as a user', '    effect: block',
+      `    scope: {images: ['${registry.host}/team-c/*']}`, '    config: {notRoot: true}', ''].join('\n');
+    expect((await c.request('POST', '/api/v1/policies/team-c/versions', { role: 'secops', body: { content: policy, reason: 'team-c rule', activate: true } })).status).toBe(201);
+    await waitFor('the policy re-evaluation', async () => {
+      const jobs = await c.ctx.store.db.selectFrom('jobs').select('state').where('kind', '=', 'reevaluate.policy').execute();
+      return jobs.length > 0 && jobs.every((j) => j.state === 'done') ? jobs : undefined;
+    });
+    const verdictOf = async (digest: string) => (await c.ctx.store.db.selectFrom('images').select('verdict').where('digest', '=', digest).executeTakeFirstOrThrow()).verdict;
+    expect(await verdictOf(oci)).toBe('allow');
+    expect(await push(registry, 'team-c/web:1', ['--format', 'oci'])).toBe(oci);
+    expect(await syncRegistry(c.ctx, id, 'test')).toMatchObject({ repositories: 3, tags: 5, enqueued: 0 });
+    expect(await verdictOf(oci)).toBe('block');
+    const changes = await c.ctx.store.db.selectFrom('image_changes').select(['cause', 'detail']).where('digest', '=', oci).where('kind', '=', 'verdict').execute();
+    const byName = changes.filter((r) => JSON.parse(r.cause).reason === 'new-name');
+    expect(byName.map((r) => ({ ...JSON.parse(r.detail), ...JSON.parse(r.cause) }))).toEqual([expect.objectContaining({ from: 'allow', to: 'block', policyVersion: 'team-c@1' })]);
+    expect(await verdictOf(docker)).toBe('allow');
+
     // Two replicas' schedules at the moment the sync falls due: one sync is queued.
     await c.ctx.store.db.updateTable('registries').set({ next_sync_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', id).execute();
     await workers.stop();

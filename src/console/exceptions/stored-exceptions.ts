@@ -13,7 +13,7 @@ import type { GlobProblem } from '../../policy/scope.js';
 import type { ExceptionTable } from '../../store/schema.js';
 import type { ConsoleContext } from '../context.js';
 import { activePolicy } from '../policies/active-policy.js';
-import { REEVALUATE_POLICY_JOB } from '../policies/policy-versions.js';
+import { REEVALUATE_POLICY_JOB } from '../reevaluate/reevaluation.js';
 import { ProblemError } from '../route.js';
 
 export type ExceptionState = 'active' | 'expired' | 'revoked';

@@ -32,7 +32,8 @@ export { ASSESSMENT_SCHEMA, assessmentSchema, findingSchema, parseAssessmentText
 
 /** Why an image was (re-)decided; stored with every change (image_changes.cause). */
 export interface ChangeCause {
-  readonly reason: 'scan' | 'advisory-update' | 'policy-change' | 'exception-change';
+  /** 'new-name': a registry showed a stored digest under a repository it was not known by (rule scopes may now apply). */
+  readonly reason: 'scan' | 'advisory-update' | 'policy-change' | 'exception-change' | 'new-name';
   /** Advisory ids behind an advisory update. */
   readonly advisories?: readonly string[];
   readonly snapshot?: string;
@@ -188,15 +189,21 @@ export async function recordAssessment(ctx: ConsoleContext, upload: AssessmentUp
     await recordImageTags(trx, identity.digest, identity.tags, now);
   });
 
+  const result = await decideStoredImage(ctx, identity.digest, options.cause);
+  if (!result) throw new Error(`image ${identity.digest} vanished while it was being recorded`);
+  return result;
+}
+
+/** Decides one stored image now, with the console's advisory data and active policy; undefined when the digest is not stored. */
+export async function decideStoredImage(ctx: ConsoleContext, digest: string, cause: ChangeCause): Promise<ImageAssessmentResult | undefined> {
   const advisories = consoleAdvisoryIndex(ctx.config.advisoryDatabase);
   const active = await activePolicy(ctx);
-  const result = await assessImage(ctx, identity.digest, {
+  const result = await assessImage(ctx, digest, {
     advisoryIndex: advisories.index,
     policy: active.policy,
-    cause: { ...options.cause, ...(advisories.index ? { snapshot: advisories.index.snapshot } : {}), policyVersion: `${active.name}@${active.version}` },
+    cause: { ...cause, ...(advisories.index ? { snapshot: advisories.index.snapshot } : {}), policyVersion: `${active.name}@${active.version}` },
   });
-  if (!result) throw new Error(`image ${identity.digest} vanished while it was being recorded`);
-  if (advisories.problem) return { ...result, problems: [advisories.problem, ...result.problems.filter((p) => p !== NO_ADVISORIES)] };
+  if (result && advisories.problem) return { ...result, problems: [advisories.problem, ...result.problems.filter((p) => p !== NO_ADVISORIES)] };
   return result;
 }
 

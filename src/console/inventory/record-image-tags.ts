@@ -19,11 +19,15 @@ export async function recordImageTags(db: Kysely<StoreSchema>, digest: string, t
   }
 }
 
-/** Records tags of an image the console already holds, and adds their repositories to it; false when the digest is not stored. */
-export async function recordTagsOfKnownImage(db: Kysely<StoreSchema>, digest: string, tags: readonly SeenReference[], now: string): Promise<boolean> {
+/**
+ * Records tags of an image the console already holds, and adds their
+ * repositories to it. Answers whether the digest is stored and whether it
+ * gained a repository (its decision may then change: rule scopes match every name).
+ */
+export async function recordTagsOfKnownImage(db: Kysely<StoreSchema>, digest: string, tags: readonly SeenReference[], now: string): Promise<{ stored: boolean; newRepository: boolean }> {
   return db.transaction().execute(async (trx) => {
     const image = await trx.selectFrom('images').select('repositories').where('digest', '=', digest).executeTakeFirst();
-    if (!image) return false;
+    if (!image) return { stored: false, newRepository: false };
     const known = parseRepositories(image.repositories);
     const repositories = [...new Set([...known, ...tags.map((t) => t.repository)])];
     await trx.updateTable('images')
@@ -31,7 +35,7 @@ export async function recordTagsOfKnownImage(db: Kysely<StoreSchema>, digest: st
       .where('digest', '=', digest)
       .execute();
     await recordImageTags(trx, digest, tags, now);
-    return true;
+    return { stored: true, newRepository: repositories.length !== known.length };
   });
 }
 

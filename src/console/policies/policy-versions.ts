@@ -10,10 +10,8 @@ import { PolicyLoadError } from '../../policy/policy-load-error.js';
 import type { PolicyVersionTable } from '../../store/schema.js';
 import type { ConsoleContext } from '../context.js';
 import { ProblemError } from '../route.js';
+import { REEVALUATE_POLICY_JOB } from '../reevaluate/reevaluation.js';
 import { compileCached, sha256Hex } from './active-policy.js';
-
-/** The job kind re-evaluation workers take (console/reevaluate). */
-export const REEVALUATE_POLICY_JOB = 'reevaluate.policy';
 
 export interface PolicyVersionSummary {
   readonly name: string;

@@ -6,7 +6,7 @@
  * image, or a scan of it is already waiting or running.
  */
 import { formatReference, parseImageReference, repositoryName } from '../../image/sources/image-reference.js';
-import { SCAN_TARGET_JOB, type ScanTargetJob } from '../inventory/image-assessment.js';
+import { decideStoredImage, SCAN_TARGET_JOB, type ScanTargetJob } from '../inventory/image-assessment.js';
 import type { SeenReference } from '../inventory/image-identity.js';
 import { recordTagsOfKnownImage } from '../inventory/record-image-tags.js';
 import type { ConsoleContext } from '../context.js';
@@ -46,13 +46,20 @@ function seenAs(registry: RegistryRow, image: RegistryImage & { tag: string }): 
   return { reference: formatReference(ref), repository: repositoryName(ref), tag: image.tag, registry: ref.domain };
 }
 
-/** When the console holds the image, records the tag it was seen under (if any) and answers true. */
+/**
+ * When the console holds the image, records the tag it was seen under (if
+ * any) and answers true; an image seen in a repository it was not known by
+ * is decided again, since rules scoped to that repository now apply to it.
+ */
 export async function recordKnownImage(ctx: ConsoleContext, registry: RegistryRow, image: RegistryImage): Promise<boolean> {
   const stored = await storedDigests(ctx, [image.digest, ...(image.platformDigests ?? [])].filter((d) => DIGEST.test(d)));
   const { tag } = image;
   if (stored.length > 0 && tag !== undefined) {
     const now = ctx.now().toISOString();
-    for (const digest of stored) await recordTagsOfKnownImage(ctx.store.db, digest, [seenAs(registry, { ...image, tag })], now);
+    for (const digest of stored) {
+      const recorded = await recordTagsOfKnownImage(ctx.store.db, digest, [seenAs(registry, { ...image, tag })], now);
+      if (recorded.newRepository) await decideStoredImage(ctx, digest, { reason: 'new-name' });
+    }
   }
   return stored.length > 0;
 }
