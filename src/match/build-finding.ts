@@ -12,6 +12,7 @@ import { SEVERITY_RANK, type SeverityLevel, type SeverityRating } from '../domai
 import type { Verdict } from './evaluate-affected.js';
 
 const CVE = /CVE-\d{4}-\d{4,}/;
+const CVE_ID = /^CVE-\d{4}-\d{4,}$/;
 
 export interface FindingInput {
   readonly pkg: Package;
@@ -27,10 +28,13 @@ export interface FindingInput {
 export function buildFinding(input: FindingInput): Finding {
   const { advisory, affected, verdict, index } = input;
   const { id, aliases } = primaryId(advisory, affected.distro !== undefined);
-  const cve = [id, ...aliases].find((a) => /^CVE-\d{4}-\d{4,}$/.test(a));
+  const cve = CVE_ID.test(id) ? id : aliases.find((a) => CVE_ID.test(a));
   const enrichment: VulnerabilityEnrichment | undefined = cve ? index.enrichment(cve) : undefined;
-  const ratings = uniqueRatings([...(affected.severity ? [affected.severity] : []), ...advisory.severity, ...(enrichment?.nvd?.severity ?? [])]);
-  const cwes = [...new Set([...advisory.cwes, ...(enrichment?.nvd?.cwes ?? [])])];
+  const nvd = enrichment?.nvd;
+  // Most findings have one source of ratings and CWEs: reuse the advisory's arrays rather than copying them.
+  const ratings =
+    !affected.severity && !nvd?.severity.length ? uniqueRatings(advisory.severity) : uniqueRatings([...(affected.severity ? [affected.severity] : []), ...advisory.severity, ...(nvd?.severity ?? [])]);
+  const cwes = nvd?.cwes.length ? [...new Set([...advisory.cwes, ...nvd.cwes])] : uniqueStrings(advisory.cwes);
   const summary = advisory.summary ?? enrichment?.nvd?.summary ?? firstLine(advisory.details);
   const published = advisory.published ?? enrichment?.nvd?.published;
   return {
@@ -102,6 +106,10 @@ function uniqueRatings(ratings: readonly SeverityRating[]): readonly SeverityRat
     seen.add(key);
     return true;
   });
+}
+
+function uniqueStrings(values: readonly string[]): readonly string[] {
+  return values.length < 2 || new Set(values).size === values.length ? values : [...new Set(values)];
 }
 
 function firstLine(text: string | undefined): string | undefined {

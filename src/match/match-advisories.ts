@@ -39,16 +39,18 @@ export function matchAdvisories(spec: MatchSpec, index: AdvisoryIndex, ctx: Matc
   const { pkg, version, scheme } = spec;
   const candidates: Candidate[] = [];
   const notAffected = new Set<string>();
-  const seen = new Set<string>();
+  // The same record can come back under a package's second lookup name (only then is there anything to skip).
+  const seen = spec.lookups.length > 1 ? new Set<string>() : undefined;
   let checkedValidity = false;
   let shown: FindingPackage | undefined;
   for (const lookup of spec.lookups) {
     for (const advisory of index.lookup(lookup.ecosystem, lookup.name, lookup.distro)) {
       if (advisory.withdrawn !== undefined) continue;
-      // The same record can come back under a package's second lookup name.
-      const key = `${advisory.source}|${advisory.id}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+      if (seen) {
+        const key = `${advisory.source}|${advisory.id}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+      }
       for (const raw of advisory.affected) {
         if (raw.ecosystem !== lookup.ecosystem || !spec.sameName(raw.name, lookup.name)) continue;
         if (lookup.distro !== undefined && raw.distro !== lookup.distro) continue;
@@ -88,7 +90,7 @@ export function matchAdvisories(spec: MatchSpec, index: AdvisoryIndex, ctx: Matc
     }
   }
   // A distro's "not affected" for this package outranks any other statement about the same vulnerability.
-  const kept = candidates.filter((c) => ![c.finding.id, ...c.finding.aliases].some((id) => notAffected.has(id)));
+  const kept = notAffected.size === 0 ? candidates : candidates.filter((c) => ![c.finding.id, ...c.finding.aliases].some((id) => notAffected.has(id)));
   return candidates.length < 2 ? kept.map((c) => c.finding) : dedupeFindings(kept);
 }
 

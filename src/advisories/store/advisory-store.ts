@@ -114,8 +114,12 @@ function createIndex(db: Database.Database): AdvisoryIndex {
     rows.length === 0 ? undefined : Object.assign({ cve }, ...rows.map(([kind, json]) => ({ [kind]: JSON.parse(json) as unknown })));
   const prefetchEnrichment = (list: readonly Advisory[]): void => {
     const wanted = new Set<string>();
+    const want = (id: string): void => {
+      if (id.startsWith('CVE-') && CVE_ID.test(id) && !enrichments.has(id)) wanted.add(id);
+    };
     for (const a of list) {
-      for (const id of [a.id, ...a.aliases]) if (CVE_ID.test(id) && !enrichments.has(id)) wanted.add(id);
+      want(a.id);
+      for (const id of a.aliases) want(id);
     }
     if (wanted.size === 0) return;
     const found = new Map<string, [string, string][]>();
@@ -135,10 +139,13 @@ function createIndex(db: Database.Database): AdvisoryIndex {
       // Language packages are stored with distro '' so one query shape serves both.
       const rows = (distro === undefined ? anyDistro.all(ecosystem, name) : byDistro.all(ecosystem, name, distro)) as [number, string][];
       const list: Advisory[] = [];
-      const seen = new Set<number>();
+      // Only an any-distro lookup can return one advisory twice (once per distro); most lists are a row or two.
+      const seen = distro === undefined && rows.length > 1 ? new Set<number>() : undefined;
       for (const [rowid, json] of rows) {
-        if (seen.has(rowid)) continue;
-        seen.add(rowid);
+        if (seen) {
+          if (seen.has(rowid)) continue;
+          seen.add(rowid);
+        }
         list.push(parsed.get(rowid) ?? remember(parsed, rowid, JSON.parse(json) as Advisory));
       }
       // Sorted here rather than in SQL: the lists are short and SQLite would build a temp b-tree per query.
