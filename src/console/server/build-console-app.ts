@@ -148,7 +148,7 @@ export async function buildConsoleApp(ctx: ConsoleContext, options: ConsoleAppOp
       url: r.url,
       bodyLimit: r.bodyLimit ?? ctx.config.bodyLimit,
       handler: async (request, reply) => {
-        let principal;
+        let principal: Principal | undefined;
         if (r.access !== 'public' || request.headers.authorization !== undefined) {
           const who = await authenticate(ctx, { authorization: request.headers.authorization, cookies: request.cookies });
           if (!who && r.access !== 'public') {
@@ -168,16 +168,7 @@ export async function buildConsoleApp(ctx: ConsoleContext, options: ConsoleAppOp
         const params = parse(r.params, request.params, 'path');
         const query = parse(r.query, request.query, 'query');
         const body = parse(r.body, request.body, 'body');
-        const cacheable = caching && r.cache === true && r.method === 'GET';
-        let key = '';
-        let version: number | undefined;
-        if (cacheable) {
-          key = cacheKey(r.url, params, query, principal);
-          version = cache.version();
-          const hit = cache.get(key, version);
-          if (hit) return sendCacheable(reply, request, hit);
-        }
-        const out = await r.handler({
+        const run = () => r.handler({
           params,
           query,
           body,
@@ -186,10 +177,17 @@ export async function buildConsoleApp(ctx: ConsoleContext, options: ConsoleAppOp
           ...(r.rawBody ? { rawBody: request.rawBodyBuffer ?? Buffer.alloc(0) } : {}),
           ip: request.ip,
         }, ctx);
-        if (cacheable && (out.status ?? 200) === 200 && out.headers === undefined && typeof out.body === 'object' && out.body !== null && !Buffer.isBuffer(out.body)) {
-          return sendCacheable(reply, request, cache.set(key, version, JSON.stringify(out.body)));
-        }
-        return sendReply(reply, out);
+        if (!caching || r.cache !== true || r.method !== 'GET') return sendReply(reply, await run());
+        const key = cacheKey(r.url, params, query, principal);
+        const version = cache.version();
+        const hit = cache.get(key, version);
+        if (hit) return sendCacheable(reply, request, hit);
+        const out = await cache.shared(key, version, async (): Promise<RouteReply | CachedAnswer> => {
+          const computed = await run();
+          const plain = (computed.status ?? 200) === 200 && computed.headers === undefined && typeof computed.body === 'object' && computed.body !== null && !Buffer.isBuffer(computed.body);
+          return plain ? cache.set(key, version, JSON.stringify(computed.body)) : computed;
+        });
+        return 'etag' in out ? sendCacheable(reply, request, out) : sendReply(reply, out);
       },
     });
   }

@@ -10,6 +10,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestConsole, type TestConsole } from '../../../test/support/console-fixture.js';
 import { STORE_DIALECTS } from '../../../test/support/store-fixtures.js';
+import { createResponseCache } from './response-cache.js';
 
 const MAX_AGE_MS = 300;
 const hostReport = (name: string) => ({ name, containers: [] });
@@ -121,5 +122,44 @@ describe.each(STORE_DIALECTS)('response cache switched off on %s', (dialect) => 
     expect(second.headers.etag).toBeUndefined();
     expect(second.headers['cache-control']).toBe('no-store');
     expect(c.running.responseCache.stats()).toMatchObject({ hits: 0, entries: 0 });
+  });
+});
+
+describe('response cache bookkeeping', () => {
+  let version = 1;
+  const cache = createResponseCache({ changes: { version: () => version, seesOtherWriters: true } }, { enabled: true, maxAgeMs: 60_000, maxEntries: 2, maxBytes: 100 });
+
+  it('computes once for concurrent misses of one key at one version, again at a new version', async () => {
+    let runs = 0;
+    const compute = async () => {
+      const run = ++runs;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return run;
+    };
+    const [a, b] = await Promise.all([cache.shared('k', 1, compute), cache.shared('k', 1, compute)]);
+    expect([a, b, runs]).toEqual([1, 1, 1]);
+    const [c, d] = await Promise.all([cache.shared('k', 1, compute), cache.shared('k', 2, compute)]);
+    expect([c, d, runs]).toEqual([2, 3, 3]);
+  });
+
+  it('keeps nothing computed before a change, and drops everything at a change', () => {
+    cache.set('old', 1, '{"a":1}');
+    version = 2;
+    expect(cache.get('old', cache.version())).toBeUndefined();
+    cache.set('stale', 1, '{"a":1}');
+    expect(cache.get('stale', cache.version())).toBeUndefined();
+    cache.set('fresh', 2, '{"a":1}');
+    expect(cache.get('fresh', cache.version())?.body.toString()).toBe('{"a":1}');
+  });
+
+  it('bounds entries and bytes, oldest out first', () => {
+    cache.set('one', 2, '"1"');
+    cache.set('two', 2, '"2"');
+    cache.set('three', 2, '"3"');
+    expect(cache.stats().entries).toBe(2);
+    expect(cache.get('one', 2)).toBeUndefined();
+    cache.set('big', 2, `"${'x'.repeat(200)}"`);
+    expect(cache.get('big', 2)).toBeUndefined();
+    expect(cache.get('three', 2)?.body.toString()).toBe('"3"');
   });
 });

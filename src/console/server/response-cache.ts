@@ -24,7 +24,8 @@ export interface ResponseCacheSettings {
 }
 
 export interface CachedAnswer {
-  readonly body: string;
+  /** UTF-8 bytes, kept encoded: sending a Buffer skips re-encoding a string of tens of kilobytes per request. */
+  readonly body: Buffer;
   readonly etag: string;
 }
 
@@ -40,7 +41,14 @@ export interface ResponseCache {
   version(): number | undefined;
   get(key: string, version: number | undefined): CachedAnswer | undefined;
   /** Keeps an answer computed from reads that started at `version`, unless the store moved on since. */
-  set(key: string, version: number | undefined, body: string): CachedAnswer;
+  set(key: string, version: number | undefined, text: string): CachedAnswer;
+  /**
+   * Runs `compute` once for all callers that miss the same key at the same
+   * version while it runs: when an entry expires under load, one request
+   * queries and the others wait for its answer instead of all queueing for
+   * the database at once.
+   */
+  shared<T>(key: string, version: number | undefined, compute: () => Promise<T>): Promise<T>;
   stats(): ResponseCacheStats;
 }
 
@@ -50,7 +58,7 @@ interface Entry {
   readonly until: number;
 }
 
-export function etagOf(body: string): string {
+export function etagOf(body: Buffer): string {
   return `"${createHash('sha1').update(body).digest('base64url')}"`;
 }
 
@@ -60,6 +68,7 @@ export function createResponseCache(store: Pick<Store, 'changes'>, settings: Res
   let hits = 0;
   let misses = 0;
   let entriesVersion: number | undefined;
+  const running = new Map<string, { readonly version: number; readonly answer: Promise<unknown> }>();
 
   const clear = () => {
     entries.clear();
@@ -91,7 +100,8 @@ export function createResponseCache(store: Pick<Store, 'changes'>, settings: Res
       misses++;
       return undefined;
     },
-    set(key, version, body) {
+    set(key, version, text) {
+      const body = Buffer.from(text);
       const answer = { body, etag: etagOf(body) };
       if (version === undefined || body.length > settings.maxBytes || store.changes.version() !== version) return answer;
       const old = entries.get(key);
@@ -102,6 +112,18 @@ export function createResponseCache(store: Pick<Store, 'changes'>, settings: Res
       }
       entries.set(key, { answer, version, until: performance.now() + settings.maxAgeMs });
       bytes += body.length;
+      return answer;
+    },
+    shared<T>(key: string, version: number | undefined, compute: () => Promise<T>): Promise<T> {
+      if (version === undefined) return compute();
+      const current = running.get(key);
+      if (current && current.version === version) return current.answer as Promise<T>;
+      const answer = compute();
+      running.set(key, { version, answer });
+      const done = () => {
+        if (running.get(key)?.answer === answer) running.delete(key);
+      };
+      answer.then(done, done);
       return answer;
     },
     stats: () => ({ hits, misses, entries: entries.size, bytes }),
