@@ -100,6 +100,24 @@ describe('readLayer', () => {
     await expect(readLayer(blob(gz, 'gzip', { index: 2, diffId: wrong }), options([]))).rejects.toThrow(/layer 2 \(sha256:0+\).*diffId mismatch/);
   });
 
+  it('verifies a large layer on the hashing worker: the right diffId and digest pass, a wrong one names the layer', async () => {
+    const dir = path.join(temp.dir, 'large');
+    writeTree(dir, { 'etc/os-release': 'ID=debian\n' });
+    execFileSync('sh', ['-c', 'head -c 40000000 /dev/urandom > "$1"', 'sh', path.join(dir, 'random.bin')]);
+    const large = tarDir(dir, path.join(temp.dir, 'large.tar'), 'gnu');
+    const largeGz = gzipFile(large);
+    const size = (file: string): number => Number(execFileSync('stat', ['-c', '%s', file], { encoding: 'utf8' }));
+    const diffId = sha256sum(large);
+    const record = await readLayer(blob(large, 'none', { size: size(large), digest: diffId, diffId }), options(['/etc/os-release']));
+    expect(record.diffId).toBe(diffId);
+    expect(record.contents.get('/etc/os-release')?.toString()).toBe('ID=debian\n');
+    const gzRecord = await readLayer(blob(largeGz, 'gzip', { size: size(largeGz), digest: sha256sum(largeGz), diffId }), options([]));
+    expect(gzRecord.diffId).toBe(diffId);
+    const wrong = `sha256:${'0'.repeat(64)}`;
+    await expect(readLayer(blob(large, 'none', { index: 4, size: size(large), diffId: wrong }), options([]))).rejects.toThrow(/layer 4 \(sha256:0+\).*diffId mismatch/);
+    await expect(readLayer(blob(largeGz, 'gzip', { index: 5, size: size(largeGz), digest: wrong }), options([]))).rejects.toThrow(/layer 5.*digest mismatch/);
+  });
+
   it('keeps metadata but not content of a selected file above maxFileBytes, and honours maxBufferedBytes', async () => {
     const opts = options(['/big.txt', '/etc/os-release'], { maxFileBytes: 1000, maxBufferedBytes: 5 });
     const record = await readLayer(blob(plain, 'none'), opts);

@@ -3,14 +3,13 @@
  * walks its tar members and keeps what the squash needs — every member's
  * metadata, whiteouts, opaque directories and the content of selected files.
  */
-import { createHash } from 'node:crypto';
-import type { Hash } from 'node:crypto';
 import { BulkheadError, ImageFormatError, LimitExceededError } from '../domain/errors.js';
 import type { ScanWarning } from '../domain/inventory.js';
 import { decompress, sniffCompression } from './decompress.js';
 import type { ConcreteCompression } from './decompress.js';
 import { parseDigest } from './digest.js';
 import type { LayerBlob } from './image-source.js';
+import { createLayerHash, type LayerHash } from './layer-hash.js';
 import type { ReadLimits } from './limits.js';
 import { streamByteSource } from './tar/byte-source.js';
 import { readTar, type TarMember } from './tar/tar-reader.js';
@@ -119,10 +118,11 @@ async function sniffBody(member: TarMember, size: number, keep: (head: Buffer) =
   return verdict ? whole : undefined;
 }
 
-async function* tap(input: AsyncIterable<Buffer>, each: (chunk: Buffer) => void): AsyncIterable<Buffer> {
+async function* tap(input: AsyncIterable<Buffer>, each: (chunk: Buffer) => Promise<void> | undefined): AsyncIterable<Buffer> {
   for await (const chunk of input) {
     const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-    each(buf);
+    const waiting = each(buf);
+    if (waiting) await waiting;
     yield buf;
   }
 }
@@ -184,11 +184,12 @@ export async function readLayer(blob: LayerBlob, options: LayerReadOptions): Pro
   };
   let compressedBytes = 0;
   let uncompressedBytes = 0;
-  let deliveredHash: Hash | undefined;
-  const diffHash = createHash('sha256');
+  let deliveredHash: LayerHash | undefined;
   let compression: ConcreteCompression;
 
   const delivered = await blob.open();
+  // The uncompressed tar is at least as large as the blob: the delivered size is a fair hint for both hashes.
+  const diffHash = createLayerHash('sha256', blob.size);
   try {
     let stream: AsyncIterable<Buffer> = delivered;
     if (blob.compression === 'detect') {
@@ -200,19 +201,19 @@ export async function readLayer(blob: LayerBlob, options: LayerReadOptions): Pro
     }
     // An uncompressed blob's digest is its diffId: hash once when the algorithms agree.
     if (expectedDigest && !(compression === 'none' && expectedDigest.algorithm === 'sha256')) {
-      deliveredHash = createHash(expectedDigest.algorithm);
+      deliveredHash = createLayerHash(expectedDigest.algorithm, blob.size);
     }
     const raw = tap(stream, (chunk) => {
       compressedBytes += chunk.length;
-      deliveredHash?.update(chunk);
       options.onBytes?.(chunk.length);
+      return deliveredHash?.update(chunk);
     });
     const plain = tap(decompress(raw, compression), (chunk) => {
       uncompressedBytes += chunk.length;
       if (uncompressedBytes > limits.maxLayerBytes) {
         throw new LimitExceededError(`${name} expands beyond ${limits.maxLayerBytes} bytes (maxLayerBytes); refusing a possible decompression bomb`);
       }
-      diffHash.update(chunk);
+      return diffHash.update(chunk);
     });
     const source = streamByteSource(plain);
     for await (const member of readTar(source, { limits, warn })) {
@@ -291,16 +292,19 @@ export async function readLayer(blob: LayerBlob, options: LayerReadOptions): Pro
     }
     await source.drain();
   } catch (error) {
+    diffHash.dispose();
+    deliveredHash?.dispose();
     if (error instanceof BulkheadError) throw error;
     throw new ImageFormatError(`${name}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
   } finally {
     if (!delivered.destroyed) delivered.destroy();
   }
 
-  const diffId = `sha256:${diffHash.digest('hex')}`;
+  const [diffHex, deliveredHex] = await Promise.all([diffHash.digest(), deliveredHash?.digest()]);
+  const diffId = `sha256:${diffHex}`;
   inspectedLayer.diffId = diffId;
   if (expectedDigest) {
-    const actual = deliveredHash ? `${expectedDigest.algorithm}:${deliveredHash.digest('hex')}` : diffId;
+    const actual = deliveredHex !== undefined ? `${expectedDigest.algorithm}:${deliveredHex}` : diffId;
     if (actual !== blob.digest) {
       throw new ImageFormatError(`${name}: blob digest mismatch: expected ${blob.digest}, got ${actual}`);
     }
