@@ -43,6 +43,25 @@ describe('binaryRuntimesCataloger on excerpts of real binaries', () => {
     expect(out.packages.find((p) => p.locations[0]?.path === '/opt/java/openjdk/release')?.metadata).toMatchObject({ implementor: 'Eclipse Adoptium' });
   });
 
+  it('finds the same runtimes in the few bytes reduce() keeps of each selected file', async () => {
+    const whole = await memoryFileTreeFromDirectory(testdata('rootfs'), '/');
+    const files: Record<string, Buffer> = {};
+    for (const entry of whole.entries()) {
+      if (entry.type !== 'file') continue;
+      const content = await whole.read(entry.path, 1 << 30);
+      files[entry.path] = binaryRuntimesCataloger.selects(entry.path) ? binaryRuntimesCataloger.reduce!(entry.path, content) : content;
+      // Only the JDK release file (not a binary) is kept whole.
+      if (binaryRuntimesCataloger.selects(entry.path) && !entry.path.endsWith('/release')) expect(files[entry.path]!.length, entry.path).toBeLessThanOrEqual(160);
+    }
+    const reduced = await runCataloger(binaryRuntimesCataloger, memoryFileTree(files));
+    expect(reduced).toEqual(await runCataloger(binaryRuntimesCataloger, whole));
+    // A JDK without a release file is still named from its reduced libjvm.so, and a file without a version string reduces to nothing.
+    const libjvm = readFileSync(testdata('rootfs/usr/lib/jvm/java-17-openjdk-amd64/lib/server/libjvm.so'));
+    const jre = await runCataloger(binaryRuntimesCataloger, memoryFileTree({ '/opt/jre/lib/server/libjvm.so': binaryRuntimesCataloger.reduce!('/opt/jre/lib/server/libjvm.so', libjvm) }));
+    expect(jre.packages.map((p) => p.name)).toEqual(['openjdk']);
+    expect(binaryRuntimesCataloger.reduce!('/usr/bin/python3.12', readFileSync(testdata('rootfs/usr/bin/python3.11')))).toHaveLength(0);
+  });
+
   it('reads the JDK version from libjvm.so when there is no release file', async () => {
     const libjvm = readFileSync(testdata('rootfs/usr/lib/jvm/java-17-openjdk-amd64/lib/server/libjvm.so'));
     const out = await runCataloger(binaryRuntimesCataloger, memoryFileTree({ '/opt/jre/lib/server/libjvm.so': libjvm }));

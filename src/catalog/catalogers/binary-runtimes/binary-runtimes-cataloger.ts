@@ -29,6 +29,11 @@ export const binaryRuntimesCataloger: Cataloger = {
     'busybox: /bin/busybox',
   ],
   selects: (path) => RUNTIME_MATCHERS.some((m) => m.selects(path)),
+  // catalog() asks the first matcher that selects a file, so that one says what of it to keep.
+  reduce: (path, content) => {
+    const matcher = RUNTIME_MATCHERS.find((m) => m.selects(path));
+    return matcher?.reduce ? matcher.reduce(content, path) : content;
+  },
   async catalog(ctx: CatalogContext): Promise<CatalogResult> {
     const packages: PackageDraft[] = [];
     for (const file of ctx.files) {
