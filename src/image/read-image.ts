@@ -147,5 +147,10 @@ export async function readImage(source: ImageSource, options: ReadImageOptions):
     });
   }
   report();
+  // The tree keeps `warn`, and with it this function's closure context: drop the layer records (every tar
+  // entry of every layer, 100k+ objects on a large image) so they do not live as long as the tree.
+  applied.length = 0;
+  unplaced.length = 0;
+  pending.clear();
   return { tree, metadata, warnings };
 }
