@@ -8,6 +8,11 @@
  * request runs, executed through the raw driver alone (better-sqlite3
  * sequentially, since it is synchronous; pg with 200 concurrent callers on a
  * pool as large as the console's). Target: p99 < 50 ms.
+ *
+ * Each endpoint is loaded twice: with the console's response cache on (the
+ * default; the hit ratio is reported) and with it off (every request runs
+ * its queries), on the same store. BENCH_DRY_RUN=1 prints the section
+ * instead of writing docs/benchmarks.md (trial runs with BENCH_IMAGES).
  */
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
@@ -22,7 +27,7 @@ import { createApiToken } from '../src/console/auth/api-tokens.js';
 import { createFirstAdmin } from '../src/console/auth/first-admin.js';
 import { consoleConfigSchema, type ConsoleConfig } from '../src/console/config.js';
 import { startConsole } from '../src/console/server/start-console.js';
-import { openStore, type StoreDialect } from '../src/store/open-store.js';
+import { DEFAULT_POOL_SIZE, openStore, type StoreDialect } from '../src/store/open-store.js';
 import { createDatabase, startPostgres } from '../test/support/postgres-server.js';
 import { DEMO_ADVISORIES, DEMO_RECORDS } from '../test/support/demo-assessment.js';
 import { generate, postgresWriter, sqliteWriter } from './console-reevaluate.js';
@@ -31,11 +36,13 @@ import { recordSection } from './support/benchmarks-doc.js';
 const IMAGES = Number(process.env.BENCH_IMAGES ?? 10_000);
 const CONNECTIONS = 200;
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
-/** The console's PostgreSQL pool for the run, and the reference's. */
-const POOL = 10;
+/** The console's PostgreSQL pool for the run (its default), and the reference's. */
+const POOL = DEFAULT_POOL_SIZE;
 /** Query sets run per endpoint for the reference. */
 const REFERENCE_RUNS = 4_000;
 const TARGET_P99_MS = 50;
+/** Unrecorded load before each measured one: JIT warm-up of the request path, connections opened. */
+const WARMUP_S = 1;
 
 interface Endpoint {
   readonly name: string;
@@ -90,9 +97,14 @@ interface Latency {
   readonly rps: number;
 }
 
+type HttpLatency = Latency & { readonly requests: number; readonly non2xx: number; readonly errors: number };
+
 interface EndpointResult {
   readonly name: string;
-  readonly http: Latency & { readonly requests: number; readonly non2xx: number; readonly errors: number };
+  /** With the response cache on, and the share of requests it answered. */
+  readonly cached: HttpLatency & { readonly hitRatio: number };
+  /** With the response cache off. */
+  readonly uncached: HttpLatency;
   readonly reference: Latency;
 }
 
@@ -100,9 +112,11 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * p) - 1)] ?? NaN;
 }
 
-async function load(url: string, token: string): Promise<EndpointResult['http']> {
+async function load(url: string, token: string): Promise<HttpLatency> {
   // The load comes from a worker thread, so it does not compete with the server for this process's event loop.
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S, workers: 1, headers: { authorization: `Bearer ${token}` } });
+  const options = { url, connections: CONNECTIONS, workers: 1, headers: { authorization: `Bearer ${token}` } };
+  await autocannon({ ...options, duration: WARMUP_S });
+  const result = await autocannon({ ...options, duration: DURATION_S });
   return { p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average, requests: result.requests.total, non2xx: result.non2xx, errors: result.errors + result.timeouts };
 }
 
@@ -140,19 +154,26 @@ async function reference(dialect: StoreDialect, database: string, endpoint: Endp
   return { p50: percentile(times, 0.5), p99: percentile(times, 0.99), rps: times.length / elapsed };
 }
 
+function consoleConfig(dataDir: string, database: string, cache: boolean): ConsoleConfig {
+  return {
+    ...consoleConfigSchema.parse({ dataDir, workers: false, logLevel: 'warn', listen: { host: '127.0.0.1', port: 0 }, tls: { mode: 'none' }, responseCache: { enabled: cache } }),
+    database,
+    advisoryDatabase: path.join(dataDir, 'advisories.db'),
+    secretKey: randomBytes(32),
+  } as ConsoleConfig;
+}
+
 async function runDialect(dialect: StoreDialect, postgresUrl: string | undefined): Promise<EndpointResult[]> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bulkhead-bench-api-load-'));
   try {
     const database = dialect === 'postgres' ? createDatabase(postgresUrl as string, `bench_api_${Date.now()}`) : path.join(dataDir, 'console.db');
-    const config = {
-      ...consoleConfigSchema.parse({ dataDir, workers: false, logLevel: 'warn', listen: { host: '127.0.0.1', port: 0 }, tls: { mode: 'none' } }),
-      database,
-      advisoryDatabase: path.join(dataDir, 'advisories.db'),
-      secretKey: randomBytes(32),
-    } as ConsoleConfig;
-    const running = await startConsole(config, { env: {}, jobHandlers: false, store: await openStore({ database, poolSize: POOL }) });
-    const { ctx } = running;
+    const start = async (cache: boolean) => startConsole(consoleConfig(dataDir, database, cache), { env: {}, jobHandlers: false, store: await openStore({ database, poolSize: POOL }) });
+    let running = await start(true);
+    let token: string;
+    let digest: string;
+    const cached: Array<EndpointResult['cached']> = [];
     try {
+      const { ctx } = running;
       const baseline = await changeAdvisoryData(ctx, (store) => store.import(batchesFromUploads([{ name: 'kev.json', data: readFileSync(path.join(DEMO_ADVISORIES, DEMO_RECORDS.kev)) }])));
       const started = performance.now();
       if (dialect === 'sqlite') {
@@ -165,24 +186,45 @@ async function runDialect(dialect: StoreDialect, postgresUrl: string | undefined
         await w.close();
         const client = new pg.Client({ connectionString: database });
         await client.connect();
-        await client.query('ANALYZE');
+        // VACUUM too: otherwise autovacuum processes the freshly loaded tables during the measurement.
+        await client.query('VACUUM ANALYZE');
         await client.end();
       }
       process.stderr.write(`  ${dialect}: generated ${IMAGES} images in ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
 
       const admin = await createFirstAdmin(ctx, 'bench-admin', randomBytes(12).toString('hex'));
       if (!admin) throw new Error('the fresh console already had users');
-      const { secret: token } = await createApiToken(ctx.store, { name: 'bench-reader', role: 'secops', collections: [], createdBy: admin.id }, ctx.now());
-      const { digest } = await ctx.store.db.selectFrom('images').select('digest').orderBy('last_seen', 'desc').orderBy('digest', 'desc').limit(1).executeTakeFirstOrThrow();
+      ({ secret: token } = await createApiToken(ctx.store, { name: 'bench-reader', role: 'secops', collections: [], createdBy: admin.id }, ctx.now()));
+      ({ digest } = await ctx.store.db.selectFrom('images').select('digest').orderBy('last_seen', 'desc').orderBy('digest', 'desc').limit(1).executeTakeFirstOrThrow());
 
-      const results: EndpointResult[] = [];
       for (const endpoint of ENDPOINTS) {
-        const check = await fetch(`${running.url}${endpoint.path(digest)}`, { headers: { authorization: `Bearer ${token}` } });
+        const url = `${running.url}${endpoint.path(digest)}`;
+        const check = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
         if (check.status !== 200) throw new Error(`${endpoint.name}: ${check.status} ${await check.text()}`);
-        const http = await load(`${running.url}${endpoint.path(digest)}`, token);
+        const before = running.responseCache.stats();
+        const http = await load(url, token);
+        const after = running.responseCache.stats();
+        // Answered without running the route's queries: from memory, or by joining a computation under way.
+        const served = after.hits - before.hits + after.joined - before.joined;
+        const computed = after.computed - before.computed;
+        cached.push({ ...http, hitRatio: served + computed === 0 ? 0 : served / (served + computed) });
+        process.stderr.write(`  ${dialect} ${endpoint.name} (cache on): ${JSON.stringify(cached.at(-1))}\n`);
+      }
+    } finally {
+      await running.close();
+    }
+    // The same store and token, served by a console with the response cache off.
+    running = await start(false);
+    try {
+      const results: EndpointResult[] = [];
+      for (const [k, endpoint] of ENDPOINTS.entries()) {
+        const url = `${running.url}${endpoint.path(digest)}`;
+        const check = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+        if (check.status !== 200) throw new Error(`${endpoint.name}: ${check.status} ${await check.text()}`);
+        const uncached = await load(url, token);
         const ref = await reference(dialect, database, endpoint, digest);
-        process.stderr.write(`  ${dialect} ${endpoint.name}: ${JSON.stringify({ http, ref })}\n`);
-        results.push({ name: endpoint.name, http, reference: ref });
+        process.stderr.write(`  ${dialect} ${endpoint.name} (cache off): ${JSON.stringify({ uncached, ref })}\n`);
+        results.push({ name: endpoint.name, cached: cached[k] as EndpointResult['cached'], uncached, reference: ref });
       }
       return results;
     } finally {
@@ -203,24 +245,28 @@ export async function consoleApiLoad(): Promise<void> {
     server?.stop();
   }
   const ms = (v: number) => `${v < 10 ? v.toFixed(2) : v.toFixed(1)} ms`;
-  const rows = results.flatMap(({ dialect, endpoints }) =>
-    endpoints.map((e) => {
-      const met = e.http.p99 < TARGET_P99_MS && e.http.non2xx === 0 && e.http.errors === 0;
-      const failures = e.http.non2xx + e.http.errors > 0 ? ` (${e.http.non2xx} non-2xx, ${e.http.errors} errors or timeouts)` : '';
-      return `| ${dialect} | \`${e.name}\` | ${ms(e.http.p50)} | **${ms(e.http.p99)}** | ${Math.round(e.http.rps).toLocaleString('en')}${failures} | ${met ? 'met' : '**missed**'} | ${ms(e.reference.p50)} | ${ms(e.reference.p99)} | ${Math.round(e.reference.rps).toLocaleString('en')} |`;
-    }),
-  );
-  const missed = results.flatMap(({ dialect, endpoints }) => endpoints.filter((e) => !(e.http.p99 < TARGET_P99_MS && e.http.non2xx === 0 && e.http.errors === 0)).map((e) => `${dialect} ${e.name}`));
-  recordSection(
-    'console-api-load',
-    `## Console: list endpoints under 200 concurrent requests
+  const met = (h: HttpLatency) => h.p99 < TARGET_P99_MS && h.non2xx === 0 && h.errors === 0;
+  const row = (dialect: StoreDialect, e: EndpointResult, h: HttpLatency, cache: string) => {
+    const failures = h.non2xx + h.errors > 0 ? ` (${h.non2xx} non-2xx, ${h.errors} errors or timeouts)` : '';
+    return `| ${dialect} | \`${e.name}\` | ${cache} | ${ms(h.p50)} | **${ms(h.p99)}** | ${Math.round(h.rps).toLocaleString('en')}${failures} | ${met(h) ? 'met' : '**missed**'} | ${ms(e.reference.p50)} | ${ms(e.reference.p99)} | ${Math.round(e.reference.rps).toLocaleString('en')} |`;
+  };
+  const rows = results.flatMap(({ dialect, endpoints }) => [
+    ...endpoints.map((e) => row(dialect, e, e.cached, `on (${(e.cached.hitRatio * 100).toFixed(2)} % hits)`)),
+    ...endpoints.map((e) => row(dialect, e, e.uncached, 'off')),
+  ]);
+  const missed = (pick: (e: EndpointResult) => HttpLatency) => results.flatMap(({ dialect, endpoints }) => endpoints.filter((e) => !met(pick(e))).map((e) => `${dialect} ${e.name}`));
+  const missedCached = missed((e) => e.cached);
+  const missedUncached = missed((e) => e.uncached);
+  const os = await import('node:os');
+  const section = `## Console: list endpoints under 200 concurrent requests
 
-\`bench/console-api-load.ts\`: the store of the re-evaluation benchmark (same generator: ${IMAGES.toLocaleString('en')} images of ~300 packages each, 200 hosts, 5,000 containers), served by the real console (\`startConsole\`, plain HTTP on 127.0.0.1, a real \`secops\` API token checked on every request), on SQLite and on PostgreSQL (a private server, console pool of ${POOL} connections). autocannon on loopback, in the same process as the server, ${CONNECTIONS} connections for ${DURATION_S} s per endpoint; the image digest is a fixed existing one. Reference, same run: the SQL statements each request runs (token lookup excepted), through the raw driver alone — better-sqlite3 one query set after another (it is synchronous), pg with ${CONNECTIONS} concurrent callers on a pool of ${POOL}; ${REFERENCE_RUNS.toLocaleString('en')} query sets each. Target: p99 < ${TARGET_P99_MS} ms.
+\`bench/console-api-load.ts\`: the store of the re-evaluation benchmark (same generator: ${IMAGES.toLocaleString('en')} images of ~300 packages each, 200 hosts, 5,000 containers), served by the real console (\`startConsole\`, plain HTTP on 127.0.0.1, a real \`secops\` API token checked on every request), on SQLite and on PostgreSQL (a private server, console pool of ${POOL} connections, the default). autocannon on loopback, in a worker thread of the same process as the server, ${CONNECTIONS} connections for ${DURATION_S} s per endpoint and row after ${WARMUP_S} s of the same load unrecorded (warm-up); the image digest is a fixed existing one. Each endpoint is loaded twice on the same store: with the console's response cache on (the default: an answer is kept, with its ETag, per route, query and caller scope until anything commits to the store; docs/console.md) and with it off (\`responseCache.enabled: false\`: every request authenticates, validates and runs its queries). Reference, same run: the SQL statements each request runs (token lookup excepted), through the raw driver alone — better-sqlite3 one query set after another (it is synchronous), pg with ${CONNECTIONS} concurrent callers on a pool of ${POOL}; ${REFERENCE_RUNS.toLocaleString('en')} query sets each, measured once per endpoint and shown on both of its rows. Target: p99 < ${TARGET_P99_MS} ms.
 
-| store | endpoint | p50 | p99 | requests/s | target | reference p50 (SQL) | reference p99 (SQL) | reference query sets/s |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| store | endpoint | response cache | p50 | p99 | requests/s | target | reference p50 (SQL) | reference p99 (SQL) | reference query sets/s |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
 
-${missed.length === 0 ? `Every endpoint met p99 < ${TARGET_P99_MS} ms on both stores.` : `Target missed: ${missed.join('; ')}. Under ${CONNECTIONS} concurrent connections a request's latency is mostly queueing behind the others on one Node.js event loop (which autocannon shares here): mean latency ≈ connections ÷ requests/s (Little's law), so p99 < 50 ms at 200 connections needs well over 4,000 requests/s from one process. The reference shows what the database alone costs per query set; on PostgreSQL it includes the wait for one of the pool's connections.`} Machine: ${(await import('node:os')).cpus().length} CPUs, load average at the end ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' / ')}.`,
-  );
+With the cache on: ${missedCached.length === 0 ? `every endpoint met p99 < ${TARGET_P99_MS} ms on both stores` : `target missed on ${missedCached.join('; ')}`}. With it off: ${missedUncached.length === 0 ? 'every endpoint met the target' : `target missed on ${missedUncached.join('; ')}`}. The load repeats one request per endpoint and nothing writes during it, so the cached rows show the cache at its best (hit ratio as measured; the misses are the first request and, on PostgreSQL and SQLite alike, one recomputation per second when an entry reaches \`responseCache.maxAgeMs\`): a console whose store is written while it is read (scans, fleet reports) answers the first read after each commit from the database, at the cost the cache-off rows show. Under ${CONNECTIONS} concurrent connections a request's latency is mostly queueing behind the others on one Node.js event loop, which the load generator's thread shares the machine with: mean latency ≈ connections ÷ requests/s (Little's law), so p99 < 50 ms at 200 connections needs well over 4,000 requests/s from one process. The reference shows what the database alone costs per query set; on PostgreSQL it includes the wait for one of the pool's connections. Machine: ${os.cpus().length} CPUs, load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')}.`;
+  if (process.env.BENCH_DRY_RUN === '1') process.stdout.write(`${section}\n`);
+  else recordSection('console-api-load', section);
 }

@@ -178,14 +178,10 @@ export async function buildConsoleApp(ctx: ConsoleContext, options: ConsoleAppOp
           ip: request.ip,
         }, ctx);
         if (!caching || r.cache !== true || r.method !== 'GET') return sendReply(reply, await run());
-        const key = cacheKey(r.url, params, query, principal);
-        const version = cache.version();
-        const hit = cache.get(key, version);
-        if (hit) return sendCacheable(reply, request, hit);
-        const out = await cache.shared(key, version, async (): Promise<RouteReply | CachedAnswer> => {
+        const out = await cache.respond(cacheKey(r.url, params, query, principal), async () => {
           const computed = await run();
           const plain = (computed.status ?? 200) === 200 && computed.headers === undefined && typeof computed.body === 'object' && computed.body !== null && !Buffer.isBuffer(computed.body);
-          return plain ? cache.set(key, version, JSON.stringify(computed.body)) : computed;
+          return plain ? JSON.stringify(computed.body) : computed;
         });
         return 'etag' in out ? sendCacheable(reply, request, out) : sendReply(reply, out);
       },

@@ -127,39 +127,61 @@ describe.each(STORE_DIALECTS)('response cache switched off on %s', (dialect) => 
 
 describe('response cache bookkeeping', () => {
   let version = 1;
-  const cache = createResponseCache({ changes: { version: () => version, seesOtherWriters: true } }, { enabled: true, maxAgeMs: 60_000, maxEntries: 2, maxBytes: 100 });
+  const settings = { enabled: true, maxAgeMs: 60_000, maxEntries: 2, maxBytes: 100 };
+  const cache = createResponseCache({ changes: { version: () => version, seesOtherWriters: true } }, settings);
+  const text = (answer: { body?: Buffer } | object) => ('body' in answer ? answer.body?.toString() : undefined);
 
   it('computes once for concurrent misses of one key at one version, again at a new version', async () => {
     let runs = 0;
-    const compute = async () => {
+    const slow = async () => {
       const run = ++runs;
       await new Promise((resolve) => setTimeout(resolve, 20));
-      return run;
+      return `${run}`;
     };
-    const [a, b] = await Promise.all([cache.shared('k', 1, compute), cache.shared('k', 1, compute)]);
-    expect([a, b, runs]).toEqual([1, 1, 1]);
-    const [c, d] = await Promise.all([cache.shared('k', 1, compute), cache.shared('k', 2, compute)]);
-    expect([c, d, runs]).toEqual([2, 3, 3]);
-  });
-
-  it('keeps nothing computed before a change, and drops everything at a change', () => {
-    cache.set('old', 1, '{"a":1}');
+    const [a, b] = await Promise.all([cache.respond('k', slow), cache.respond('k', slow)]);
+    expect([text(a), text(b), runs]).toEqual(['1', '1', 1]);
+    expect(text(await cache.respond('k', slow))).toBe('1');
     version = 2;
-    expect(cache.get('old', cache.version())).toBeUndefined();
-    cache.set('stale', 1, '{"a":1}');
-    expect(cache.get('stale', cache.version())).toBeUndefined();
-    cache.set('fresh', 2, '{"a":1}');
-    expect(cache.get('fresh', cache.version())?.body.toString()).toBe('{"a":1}');
+    expect(text(await cache.respond('k', slow))).toBe('2');
+    expect(cache.stats()).toMatchObject({ hits: 1, joined: 1, computed: 2 });
   });
 
-  it('bounds entries and bytes, oldest out first', () => {
-    cache.set('one', 2, '"1"');
-    cache.set('two', 2, '"2"');
-    cache.set('three', 2, '"3"');
+  it('keeps nothing whose reads started before a change', async () => {
+    const racing = cache.respond('raced', async () => {
+      version = 3;
+      return '"old"';
+    });
+    expect(text(await racing)).toBe('"old"');
+    expect(text(await cache.respond('raced', async () => '"new"'))).toBe('"new"');
+  });
+
+  it('passes other answers through unkept', async () => {
+    const problem = { status: 404 };
+    expect(await cache.respond('gone', async () => problem)).toBe(problem);
+    expect(text(await cache.respond('gone', async () => '"now"'))).toBe('"now"');
+  });
+
+  it('bounds entries and bytes, oldest out first', async () => {
+    version = 4;
+    for (const k of ['one', 'two', 'three']) await cache.respond(k, async () => `"${k}"`);
     expect(cache.stats().entries).toBe(2);
-    expect(cache.get('one', 2)).toBeUndefined();
-    cache.set('big', 2, `"${'x'.repeat(200)}"`);
-    expect(cache.get('big', 2)).toBeUndefined();
-    expect(cache.get('three', 2)?.body.toString()).toBe('"3"');
+    expect(text(await cache.respond('one', async () => '"recomputed"'))).toBe('"recomputed"');
+    await cache.respond('big', async () => `"${'x'.repeat(200)}"`);
+    expect(text(await cache.respond('big', async () => '"small"'))).toBe('"small"');
+  });
+
+  it('recomputes in the background past half an entry\'s age, and never serves it past maxAgeMs', async () => {
+    const short = createResponseCache({ changes: { version: () => 1, seesOtherWriters: false } }, { ...settings, maxAgeMs: 1_000 });
+    let runs = 0;
+    const run = async () => `${++runs}`;
+    expect(text(await short.respond('k', run))).toBe('1');
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    // Still served, and a refresh starts.
+    expect(text(await short.respond('k', run))).toBe('1');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(text(await short.respond('k', run))).toBe('2');
+    expect(short.stats()).toMatchObject({ refreshed: 1, computed: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect(text(await short.respond('k', run))).toBe('3');
   });
 });

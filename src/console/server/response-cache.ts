@@ -30,32 +30,36 @@ export interface CachedAnswer {
 }
 
 export interface ResponseCacheStats {
+  /** Answered from memory. */
   readonly hits: number;
-  readonly misses: number;
+  /** Waited for the same answer another request was computing. */
+  readonly joined: number;
+  /** Computed while the request waited. */
+  readonly computed: number;
+  /** Recomputed in the background before the kept answer expired. */
+  readonly refreshed: number;
   readonly entries: number;
   readonly bytes: number;
 }
 
 export interface ResponseCache {
-  /** The version to note before computing an answer; undefined = do not cache this one. */
-  version(): number | undefined;
-  get(key: string, version: number | undefined): CachedAnswer | undefined;
-  /** Keeps an answer computed from reads that started at `version`, unless the store moved on since. */
-  set(key: string, version: number | undefined, text: string): CachedAnswer;
   /**
-   * Runs `compute` once for all callers that miss the same key at the same
-   * version while it runs: when an entry expires under load, one request
-   * queries and the others wait for its answer instead of all queueing for
-   * the database at once.
+   * The answer for `key`: kept in memory, or joined while another request
+   * computes it, or computed by `compute` — which returns the JSON text to
+   * keep, or anything else (an error reply, a non-200) to pass through
+   * unkept.
    */
-  shared<T>(key: string, version: number | undefined, compute: () => Promise<T>): Promise<T>;
+  respond<R extends object>(key: string, compute: () => Promise<string | R>): Promise<CachedAnswer | R>;
   stats(): ResponseCacheStats;
 }
 
 interface Entry {
   readonly answer: CachedAnswer;
   readonly version: number;
+  /** Served until then: maxAgeMs after the reads that made it started. */
   readonly until: number;
+  /** From then on, the next request also recomputes it in the background. */
+  readonly refreshAt: number;
 }
 
 export function etagOf(body: Buffer): string {
@@ -64,69 +68,86 @@ export function etagOf(body: Buffer): string {
 
 export function createResponseCache(store: Pick<Store, 'changes'>, settings: ResponseCacheSettings): ResponseCache {
   const entries = new Map<string, Entry>();
-  let bytes = 0;
-  let hits = 0;
-  let misses = 0;
-  let entriesVersion: number | undefined;
   const running = new Map<string, { readonly version: number; readonly answer: Promise<unknown> }>();
+  let bytes = 0;
+  let entriesVersion: number | undefined;
+  const counts = { hits: 0, joined: 0, computed: 0, refreshed: 0 };
 
-  const clear = () => {
-    entries.clear();
-    bytes = 0;
-  };
   const drop = (key: string, entry: Entry) => {
     entries.delete(key);
     bytes -= entry.answer.body.length;
   };
 
-  return {
-    version() {
-      if (!settings.enabled) return undefined;
-      const version = store.changes.version();
-      // Everything kept belongs to one version; a new one frees the memory at once.
-      if (version !== entriesVersion) {
-        clear();
-        entriesVersion = version;
-      }
-      return version;
-    },
-    get(key, version) {
-      const entry = version === undefined ? undefined : entries.get(key);
-      if (entry && entry.version === version && entry.until > performance.now()) {
-        hits++;
-        return entry.answer;
-      }
-      if (entry) drop(key, entry);
-      misses++;
-      return undefined;
-    },
-    set(key, version, text) {
-      const body = Buffer.from(text);
-      const answer = { body, etag: etagOf(body) };
-      if (version === undefined || body.length > settings.maxBytes || store.changes.version() !== version) return answer;
-      const old = entries.get(key);
-      if (old) drop(key, old);
-      while (entries.size > 0 && (entries.size >= settings.maxEntries || bytes + body.length > settings.maxBytes)) {
-        const [oldestKey, oldest] = entries.entries().next().value as [string, Entry];
-        drop(oldestKey, oldest);
-      }
-      entries.set(key, { answer, version, until: performance.now() + settings.maxAgeMs });
-      bytes += body.length;
-      return answer;
-    },
-    shared<T>(key: string, version: number | undefined, compute: () => Promise<T>): Promise<T> {
-      if (version === undefined) return compute();
-      const current = running.get(key);
-      if (current && current.version === version) return current.answer as Promise<T>;
-      const answer = compute();
-      running.set(key, { version, answer });
+  /** The store's version now; a new one drops every entry at once (they all belong to the old one). */
+  const version = (): number | undefined => {
+    const now = store.changes.version();
+    if (now !== entriesVersion) {
+      entries.clear();
+      bytes = 0;
+      entriesVersion = now;
+    }
+    return now;
+  };
+
+  const keep = (key: string, at: number | undefined, started: number, text: string): CachedAnswer => {
+    const body = Buffer.from(text);
+    const answer = { body, etag: etagOf(body) };
+    // Reads that started before the store moved on may have missed the change: not kept.
+    if (at === undefined || body.length > settings.maxBytes || store.changes.version() !== at) return answer;
+    const old = entries.get(key);
+    if (old) drop(key, old);
+    while (entries.size > 0 && (entries.size >= settings.maxEntries || bytes + body.length > settings.maxBytes)) {
+      const [oldestKey, oldest] = entries.entries().next().value as [string, Entry];
+      drop(oldestKey, oldest);
+    }
+    entries.set(key, { answer, version: at, until: started + settings.maxAgeMs, refreshAt: started + settings.maxAgeMs / 2 });
+    bytes += body.length;
+    return answer;
+  };
+
+  /**
+   * Runs one computation per key and version at a time: when an entry
+   * expires under load, one request queries and the others wait for its
+   * answer instead of all queueing for the database at once.
+   */
+  const compute = <R extends object>(key: string, at: number | undefined, run: () => Promise<string | R>): Promise<CachedAnswer | R> => {
+    const current = at === undefined ? undefined : running.get(key);
+    if (current && current.version === at) {
+      counts.joined++;
+      return current.answer as Promise<CachedAnswer | R>;
+    }
+    counts.computed++;
+    const started = performance.now();
+    const answer = run().then((out) => (typeof out === 'string' ? keep(key, at, started, out) : out));
+    if (at !== undefined) {
+      running.set(key, { version: at, answer });
       const done = () => {
         if (running.get(key)?.answer === answer) running.delete(key);
       };
       answer.then(done, done);
-      return answer;
+    }
+    return answer;
+  };
+
+  return {
+    respond(key, run) {
+      const at = settings.enabled ? version() : undefined;
+      const entry = at === undefined ? undefined : entries.get(key);
+      const now = performance.now();
+      if (entry && entry.version === at && entry.until > now) {
+        counts.hits++;
+        // Past half its life: recompute now, while it is still served, so expiry never makes every caller wait.
+        if (entry.refreshAt <= now && !running.has(key)) {
+          counts.refreshed++;
+          counts.computed--;
+          compute(key, at, run).catch(() => undefined);
+        }
+        return Promise.resolve(entry.answer);
+      }
+      if (entry) drop(key, entry);
+      return compute(key, at, run);
     },
-    stats: () => ({ hits, misses, entries: entries.size, bytes }),
+    stats: () => ({ ...counts, entries: entries.size, bytes }),
   };
 }
 
