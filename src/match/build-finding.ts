@@ -10,6 +10,7 @@ import type { LayerRef } from '../domain/image.js';
 import type { Package } from '../domain/package.js';
 import { SEVERITY_RANK, type SeverityLevel, type SeverityRating } from '../domain/severity.js';
 import type { Verdict } from './evaluate-affected.js';
+import { recordMemo } from './record-memo.js';
 
 const CVE = /CVE-\d{4}-\d{4,}/;
 const CVE_ID = /^CVE-\d{4}-\d{4,}$/;
@@ -62,15 +63,11 @@ export function buildFinding(input: FindingInput): Finding {
  * 'DEBIAN-CVE-…': the CVE becomes the id and the record's id an alias, so
  * one vulnerability reads the same across feeds.
  */
-const ids = new WeakMap<Advisory, { distro?: PrimaryId; language?: PrimaryId }>();
+const ids = recordMemo<Advisory, { distro?: PrimaryId; language?: PrimaryId }>('primary ids');
 type PrimaryId = { readonly id: string; readonly aliases: readonly string[] };
 
 export function primaryId(advisory: Advisory, distro: boolean): PrimaryId {
-  let entry = ids.get(advisory);
-  if (entry === undefined) {
-    entry = {};
-    ids.set(advisory, entry);
-  }
+  const entry = ids.get(advisory, () => ({}));
   const key = distro ? 'distro' : 'language';
   return (entry[key] ??= computePrimaryId(advisory, distro));
 }

@@ -7,6 +7,7 @@
  */
 import type { AffectedRange } from '../domain/advisory.js';
 import type { Ordering } from '../version/index.js';
+import { recordMemo } from './record-memo.js';
 
 type Kind = 'introduced' | 'fixed' | 'last_affected' | 'limit';
 interface Flat {
@@ -28,15 +29,10 @@ interface CacheEntry {
   others?: Map<Compare, CompiledRange>;
 }
 
-const cache = new WeakMap<AffectedRange, CacheEntry>();
+const cache = recordMemo<AffectedRange, CacheEntry>('compiled range');
 
 export function compileRange(range: AffectedRange, cmp: Compare): CompiledRange {
-  const entry = cache.get(range);
-  if (entry === undefined) {
-    const compiled = compile(range, cmp);
-    cache.set(range, { cmp, compiled });
-    return compiled;
-  }
+  const entry = cache.get(range, (r) => ({ cmp, compiled: compile(r, cmp) }));
   if (entry.cmp === cmp) return entry.compiled;
   entry.others ??= new Map();
   let compiled = entry.others.get(cmp);

@@ -7,6 +7,7 @@ import type { AffectedPackage, AffectedRange } from '../domain/advisory.js';
 import type { FindingStatus } from '../domain/finding.js';
 import { semver, type VersionScheme } from '../version/index.js';
 import { compiledIncludes, compileRange } from './compiled-range.js';
+import { recordMemo } from './record-memo.js';
 
 export type Verdict =
   | { readonly affected: false; readonly notAffectedStatement: boolean }
@@ -52,16 +53,11 @@ function usable(range: AffectedRange): boolean {
   return range.type === 'ECOSYSTEM' || range.type === 'SEMVER';
 }
 
-const texts = new WeakMap<AffectedRange, string>();
+const texts = recordMemo<AffectedRange, string>('range text');
 
 /** '>=0, <1.0.1e-2+deb7u5'; several intervals are joined with ' || '. Cached per range (indexes share records). */
 export function rangeText(range: AffectedRange): string {
-  let text = texts.get(range);
-  if (text === undefined) {
-    text = formatRange(range);
-    texts.set(range, text);
-  }
-  return text;
+  return texts.get(range, formatRange);
 }
 
 function formatRange(range: AffectedRange): string {

@@ -15,6 +15,7 @@ import { buildFinding, findingPackage, primaryId } from './build-finding.js';
 import { dedupeFindings, type Candidate } from './dedupe-findings.js';
 import { evaluateAffected } from './evaluate-affected.js';
 import type { MatchContext } from './matcher.js';
+import { recordMemo } from './record-memo.js';
 
 export interface Lookup {
   readonly ecosystem: Ecosystem;
@@ -95,13 +96,8 @@ export function matchAdvisories(spec: MatchSpec, index: AdvisoryIndex, ctx: Matc
 }
 
 // Indexes cache parsed advisories, so a statement rewritten once serves every package that looks it up.
-const rewritten = new WeakMap<AffectedPackage, AffectedPackage>();
+const rewritten = recordMemo<AffectedPackage, AffectedPackage>('rewritten statement');
 
 function normalized(raw: AffectedPackage, normalize: (a: AffectedPackage) => AffectedPackage): AffectedPackage {
-  let out = rewritten.get(raw);
-  if (out === undefined) {
-    out = normalize(raw);
-    rewritten.set(raw, out);
-  }
-  return out;
+  return rewritten.get(raw, normalize);
 }
