@@ -103,6 +103,32 @@ export function createSquashedTree(
     return { node: chain[chain.length - 1] as TreeNode, path: '/' + names.join('/') };
   }
 
+  /**
+   * Resolved directories by the path string asked for, for lookups once the tree is built: catalogers
+   * resolve tens of thousands of paths (every file a dpkg package lists), mostly in a few hundred
+   * directories. Cleared by apply(), the only thing that changes the tree.
+   */
+  const resolvedDirs = new Map<string, Walked | undefined>();
+
+  /** walk() without `create`, resolving the parent directory once per directory. */
+  function lookup(path: string, followLast: boolean): Walked | undefined {
+    const slash = path.lastIndexOf('/');
+    const name = path.slice(slash + 1);
+    if (slash <= 0 || name === '' || name === '.' || name === '..') return walk(path, followLast);
+    const dir = path.slice(0, slash);
+    let parent = resolvedDirs.get(dir);
+    if (parent === undefined && !resolvedDirs.has(dir)) {
+      parent = walk(dir, true);
+      resolvedDirs.set(dir, parent);
+    }
+    if (!parent?.node.children) return undefined;
+    const child = parent.node.children.get(name);
+    if (!child) return undefined;
+    // A symlink to follow may climb out of this directory: the full walk counts its hops.
+    if (child.type === 'symlink' && followLast) return walk(path, followLast);
+    return { node: child, path: parent.path === '/' ? `/${name}` : `${parent.path}/${name}` };
+  }
+
   function split(path: string): { dir: string; name: string } {
     const slash = path.lastIndexOf('/');
     return { dir: path.slice(0, slash) || '/', name: path.slice(slash + 1) };
@@ -122,6 +148,7 @@ export function createSquashedTree(
   }
 
   function apply(record: LayerRecord): void {
+    resolvedDirs.clear();
     const layer = record.diffId;
     const warnAt = (message: string, path: string): void => warn({ message, path, layer, source: 'image' });
     // Whiteouts and opaque markers speak about the layers below, whatever their order inside this tar.
@@ -201,18 +228,18 @@ export function createSquashedTree(
   return {
     apply,
     get(path) {
-      const found = walk(path, true);
+      const found = lookup(path, true);
       return found ? toEntry(found.path, found.node) : undefined;
     },
     lstat(path) {
-      const found = walk(path, false);
+      const found = lookup(path, false);
       return found ? toEntry(found.path, found.node) : undefined;
     },
     resolve(path) {
-      return walk(path, true)?.path;
+      return lookup(path, true)?.path;
     },
     async read(path, maxBytes) {
-      const found = walk(path, true);
+      const found = lookup(path, true);
       if (!found) throw new BadInputError(`${path}: no such file in the image`);
       const { node } = found;
       if (node.type !== 'file' && node.type !== 'hardlink') throw new BadInputError(`${path}: not a regular file`);
@@ -221,7 +248,7 @@ export function createSquashedTree(
       return node.content;
     },
     readable(path) {
-      return walk(path, true)?.node.content !== undefined;
+      return lookup(path, true)?.node.content !== undefined;
     },
     entries,
   };
