@@ -27,6 +27,17 @@ function raterOf(id: string): string {
   return (/^[A-Za-z]+/.exec(id)?.[0] ?? 'osv').toLowerCase();
 }
 
+/** mapOsvEcosystem per distinct string: an archive names a handful of ecosystems thousands of times. */
+const targets = new Map<string, ReturnType<typeof mapOsvEcosystem> | null>();
+function targetOf(osvEcosystem: string): ReturnType<typeof mapOsvEcosystem> {
+  let t = targets.get(osvEcosystem);
+  if (t === undefined) {
+    t = mapOsvEcosystem(osvEcosystem) ?? null;
+    if (targets.size < 1024) targets.set(osvEcosystem, t);
+  }
+  return t ?? undefined;
+}
+
 function severities(id: string, raw: readonly unknown[] | null | undefined, dbSpecific: Record<string, unknown> | null | undefined): SeverityRating[] {
   const out: SeverityRating[] = [];
   const rater = raterOf(id);
@@ -46,14 +57,27 @@ const EVENT_KEYS = ['introduced', 'fixed', 'last_affected', 'limit'] as const;
 /** Exactly one of the four keys, with a bounded printable version (checked by hand: this runs per event). */
 function parseEvent(e: unknown): VersionEvent | undefined {
   if (typeof e !== 'object' || e === null) return undefined;
-  let found: VersionEvent | undefined;
+  let found: (typeof EVENT_KEYS)[number] | undefined;
+  let version: string | undefined;
   for (const key of EVENT_KEYS) {
     const v = (e as Record<string, unknown>)[key];
     if (v === undefined) continue;
     if (found || !isVersionString(v)) return undefined;
-    found = { [key]: v };
+    found = key;
+    version = v;
   }
-  return found;
+  if (version === undefined) return undefined;
+  // Literal objects per key rather than a computed key: one hidden class each, no dictionary-mode objects.
+  switch (found) {
+    case 'introduced':
+      return { introduced: version };
+    case 'fixed':
+      return { fixed: version };
+    case 'last_affected':
+      return { last_affected: version };
+    default:
+      return { limit: version };
+  }
 }
 
 function ranges(raw: readonly { type: string; events: readonly unknown[] }[], where: string, log: SkipLog): AffectedRange[] | undefined {
@@ -89,7 +113,7 @@ function affectedPackages(id: string, raw: readonly unknown[], log: SkipLog): { 
     }
     const data: OsvAffectedRecord = parsed.data;
     const { ecosystem: osvEcosystem, name } = parsed.data.package;
-    const target = mapOsvEcosystem(osvEcosystem);
+    const target = targetOf(osvEcosystem);
     const where = `${id} ${osvEcosystem}/${name}`;
     if (!target) {
       log.skip(`${where}: ecosystem not modelled by Bulkhead`);
