@@ -6,6 +6,7 @@
 import type { Readable } from 'node:stream';
 import type { ImageMetadata } from '../domain/image.js';
 import type { TargetKind } from '../domain/inventory.js';
+import type { FileChunks } from './file-chunks.js';
 
 export type Compression = 'gzip' | 'zstd' | 'none' | 'detect';
 
@@ -22,6 +23,11 @@ export interface LayerBlob {
   readonly size?: number;
   /** The blob's bytes. Called once; the stream must be consumed before the next blob is requested. */
   open(): Promise<Readable>;
+  /**
+   * The same bytes from a file on disk, in recycled buffers (see image/file-chunks.ts: a chunk is valid
+   * only until a few more were read). The layer reader prefers it over open(); it must close() it.
+   */
+  openChunks?(): FileChunks;
 }
 
 export interface ImageSource {

@@ -187,11 +187,14 @@ export async function readLayer(blob: LayerBlob, options: LayerReadOptions): Pro
   let deliveredHash: LayerHash | undefined;
   let compression: ConcreteCompression;
 
-  const delivered = await blob.open();
+  // Recycled buffers when the source offers them: everything below copies what it keeps (file bodies) or
+  // parses it before moving on (headers), as file-chunks.ts requires.
+  const pooled = blob.openChunks?.();
+  const delivered = pooled ? undefined : await blob.open();
   // The uncompressed tar is at least as large as the blob: the delivered size is a fair hint for both hashes.
   const diffHash = createLayerHash('sha256', blob.size);
   try {
-    let stream: AsyncIterable<Buffer> = delivered;
+    let stream: AsyncIterable<Buffer> = pooled ?? (delivered as AsyncIterable<Buffer>);
     if (blob.compression === 'detect') {
       const sniffed = await detect(stream);
       compression = sniffed.compression;
@@ -297,7 +300,8 @@ export async function readLayer(blob: LayerBlob, options: LayerReadOptions): Pro
     if (error instanceof BulkheadError) throw error;
     throw new ImageFormatError(`${name}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
   } finally {
-    if (!delivered.destroyed) delivered.destroy();
+    if (delivered && !delivered.destroyed) delivered.destroy();
+    await pooled?.close();
   }
 
   const [diffHex, deliveredHex] = await Promise.all([diffHash.digest(), deliveredHash?.digest()]);

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { BadInputError, ImageFormatError } from '../../domain/errors.js';
 import { isDigest, sha256Digest } from '../digest.js';
+import { fileChunks } from '../file-chunks.js';
 import { parseImageConfig } from '../image-config.js';
 import type { ImageSource, LayerBlob } from '../image-source.js';
 import { DEFAULT_LIMITS } from '../limits.js';
@@ -118,6 +119,7 @@ export async function openDockerArchive(file: string, options: DockerArchiveOpti
       compression: 'detect',
       size: entry.dataSize,
       open: async () => index.open(entry),
+      openChunks: () => fileChunks(index.file, entry.dataOffset, entry.dataSize),
     };
   });
 
