@@ -80,19 +80,19 @@ function parseEvent(e: unknown): VersionEvent | undefined {
   }
 }
 
-function ranges(raw: readonly { type: string; events: readonly unknown[] }[], where: string, log: SkipLog): AffectedRange[] | undefined {
+function ranges(raw: readonly { type: string; events: readonly unknown[] }[], where: () => string, log: SkipLog): AffectedRange[] | undefined {
   const out: AffectedRange[] = [];
   for (const r of raw) {
     if (r.type === 'GIT') continue;
     if (r.type !== 'ECOSYSTEM' && r.type !== 'SEMVER') {
-      log.skip(`${where}: unknown range type ${JSON.stringify(r.type)}`);
+      log.skip(`${where()}: unknown range type ${JSON.stringify(r.type)}`);
       return undefined;
     }
     const events: VersionEvent[] = [];
     for (const e of r.events) {
       const parsed = parseEvent(e);
       if (!parsed) {
-        log.skip(`${where}: malformed range event ${JSON.stringify(e)?.slice(0, 100)}`);
+        log.skip(`${where()}: malformed range event ${JSON.stringify(e)?.slice(0, 100)}`);
         return undefined;
       }
       events.push(parsed);
@@ -114,9 +114,10 @@ function affectedPackages(id: string, raw: readonly unknown[], log: SkipLog): { 
     const data: OsvAffectedRecord = parsed.data;
     const { ecosystem: osvEcosystem, name } = parsed.data.package;
     const target = targetOf(osvEcosystem);
-    const where = `${id} ${osvEcosystem}/${name}`;
+    // Only skip messages name the entry; most entries never need the string.
+    const where = (): string => `${id} ${osvEcosystem}/${name}`;
     if (!target) {
-      log.skip(`${where}: ecosystem not modelled by Bulkhead`);
+      log.skip(`${where()}: ecosystem not modelled by Bulkhead`);
       continue;
     }
     const rs = ranges(data.ranges ?? [], where, log);
@@ -128,24 +129,24 @@ function affectedPackages(id: string, raw: readonly unknown[], log: SkipLog): { 
       else badVersion = true;
     }
     if (badVersion) {
-      log.skip(`${where}: invalid entry in versions`);
+      log.skip(`${where()}: invalid entry in versions`);
       continue;
     }
     if (rs.length === 0 && versions.length === 0) {
-      log.skip(`${where}: no ECOSYSTEM/SEMVER range and no versions`);
+      log.skip(`${where()}: no ECOSYSTEM/SEMVER range and no versions`);
       continue;
     }
     firstEcosystem ??= osvEcosystem.split(':')[0];
     const dbSeverity = data.ecosystem_specific?.['urgency'] ?? data.database_specific?.['severity'];
-    out.push({
-      ecosystem: target.ecosystem,
-      ...(target.distro ? { distro: target.distro } : {}),
-      name: normalizePackageName(target.ecosystem, name),
-      ranges: rs,
-      versions,
-      status: 'affected',
-      ...(typeof dbSeverity === 'string' && dbSeverity.length < 32 ? { severity: { source: raterOf(id), type: 'rating', level: levelForText(dbSeverity) } } : {}),
-    });
+    // Built field by field (same key order as the stored JSON always had) rather than from spread temporaries.
+    const entry: Mutable<AffectedPackage> = { ecosystem: target.ecosystem } as Mutable<AffectedPackage>;
+    if (target.distro) entry.distro = target.distro;
+    entry.name = normalizePackageName(target.ecosystem, name);
+    entry.ranges = rs;
+    entry.versions = versions;
+    entry.status = 'affected';
+    if (typeof dbSeverity === 'string' && dbSeverity.length < 32) entry.severity = { source: raterOf(id), type: 'rating', level: levelForText(dbSeverity) };
+    out.push(entry);
   }
   return { affected: out, ...(firstEcosystem ? { firstEcosystem } : {}) };
 }
@@ -165,18 +166,23 @@ export function parseOsvRecord(value: unknown, log: SkipLog): Advisory | undefin
     return undefined;
   }
   const cwes = r.database_specific?.['cwe_ids'];
-  return {
-    id: r.id,
-    aliases: (r.aliases ?? []).filter(isAdvisoryId).slice(0, RECORD_BOUNDS.maxAliases),
-    source: `osv:${firstEcosystem ?? 'unknown'}`,
-    ...(r.published ? { published: r.published } : {}),
-    modified: r.modified,
-    ...(r.withdrawn ? { withdrawn: r.withdrawn } : {}),
-    ...(r.summary ? { summary: truncate(r.summary, RECORD_BOUNDS.maxSummaryChars) } : {}),
-    ...(r.details ? { details: truncate(r.details, RECORD_BOUNDS.maxDetailsChars) } : {}),
-    severity: severities(r.id, r.severity, r.database_specific),
-    cwes: Array.isArray(cwes) ? cwes.filter((c): c is string => typeof c === 'string' && /^CWE-\d{1,6}$/.test(c)).slice(0, 50) : [],
-    affected,
-    references: (r.references ?? []).map(reference).filter((x): x is Reference => x !== undefined).slice(0, RECORD_BOUNDS.maxReferences),
-  };
+  const references: Reference[] = [];
+  for (const item of r.references ?? []) {
+    const ref = reference(item);
+    if (ref && references.push(ref) >= RECORD_BOUNDS.maxReferences) break;
+  }
+  // Field by field, in the order the stored JSON has always had.
+  const a: Partial<Mutable<Advisory>> = { id: r.id, aliases: (r.aliases ?? []).filter(isAdvisoryId).slice(0, RECORD_BOUNDS.maxAliases), source: `osv:${firstEcosystem ?? 'unknown'}` };
+  if (r.published) a.published = r.published;
+  a.modified = r.modified;
+  if (r.withdrawn) a.withdrawn = r.withdrawn;
+  if (r.summary) a.summary = truncate(r.summary, RECORD_BOUNDS.maxSummaryChars);
+  if (r.details) a.details = truncate(r.details, RECORD_BOUNDS.maxDetailsChars);
+  a.severity = severities(r.id, r.severity, r.database_specific);
+  a.cwes = Array.isArray(cwes) ? cwes.filter((c): c is string => typeof c === 'string' && /^CWE-\d{1,6}$/.test(c)).slice(0, 50) : [];
+  a.affected = affected;
+  a.references = references;
+  return a as Advisory;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
