@@ -13,6 +13,7 @@ import path from 'node:path';
 import { BadInputError } from '../../domain/errors.js';
 import type { Advisory } from '../../domain/advisory.js';
 import type { FeedBatch } from '../feed-batch.js';
+import { bulkInsert } from './bulk-insert.js';
 import { SCHEMA_SQL, SCHEMA_VERSION, SECONDARY_INDEXES } from './schema.js';
 
 export interface ApplyResult {
@@ -56,9 +57,11 @@ function writeBatches(db: Database.Database, batches: readonly FeedBatch[], unch
   const delAliases = db.prepare('DELETE FROM aliases WHERE advisory IN (SELECT rowid FROM advisories WHERE feed = ?)');
   const delAdvisories = db.prepare('DELETE FROM advisories WHERE feed = ?');
   const delEnrichment = db.prepare('DELETE FROM enrichment WHERE feed = ?');
-  const insAdvisory = db.prepare('INSERT INTO advisories (feed, id, source, json, details) VALUES (?, ?, ?, ?, ?)');
-  const insAffected = db.prepare('INSERT INTO affected (ecosystem, name, distro, advisory) VALUES (?, ?, ?, ?)');
-  const insAlias = db.prepare('INSERT INTO aliases (alias, advisory) VALUES (?, ?)');
+  const insAdvisory = bulkInsert(db, 'advisories', ['rowid', 'feed', 'id', 'source', 'json', 'details']);
+  const insAffected = bulkInsert(db, 'affected', ['ecosystem', 'name', 'distro', 'advisory']);
+  const insAlias = bulkInsert(db, 'aliases', ['alias', 'advisory']);
+  // Rows are written many at a time, so advisories get their rowids here rather than from each INSERT.
+  const lastRowid = db.prepare('SELECT coalesce(max(rowid), 0) FROM advisories').pluck();
   const insEnrichment = db.prepare('INSERT OR REPLACE INTO enrichment (cve, kind, feed, json) VALUES (?, ?, ?, ?)');
   const upSource = db.prepare(
     `INSERT INTO sources (name, origin, digest, fetched_at, etag, last_modified, advisories, enrichments, skipped)
@@ -86,19 +89,24 @@ function writeBatches(db: Database.Database, batches: readonly FeedBatch[], unch
     // Within a feed the last record with an id wins (a directory may hold a record twice).
     const unique = new Map<string, Advisory>();
     for (const a of batch.advisories) unique.set(a.id, a);
+    let rowid = lastRowid.get() as number;
     for (const a of unique.values()) {
       const { details, ...rest } = a;
-      const rowid = insAdvisory.run(batch.feed, a.id, a.source, JSON.stringify(rest), details ?? null).lastInsertRowid;
-      for (const alias of new Set(a.aliases)) if (alias !== a.id) insAlias.run(alias, rowid);
+      insAdvisory.add(++rowid, batch.feed, a.id, a.source, JSON.stringify(rest), details ?? null);
+      for (const alias of new Set(a.aliases)) if (alias !== a.id) insAlias.add(alias, rowid);
       if (a.withdrawn) continue;
       const keys = new Set<string>();
       for (const p of a.affected) {
         const key = `${p.ecosystem}\0${p.name}\0${p.distro ?? ''}`;
         if (keys.has(key)) continue;
         keys.add(key);
-        insAffected.run(p.ecosystem, p.name, p.distro ?? '', rowid);
+        insAffected.add(p.ecosystem, p.name, p.distro ?? '', rowid);
       }
     }
+    // The next batch's deletes and rowids read these tables.
+    insAdvisory.flush();
+    insAlias.flush();
+    insAffected.flush();
     for (const e of batch.enrichments) insEnrichment.run(e.cve, e.kind, batch.feed, JSON.stringify(e.data));
     upSource.run({
       name: batch.feed,
