@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { ImageFormatError } from '../../domain/errors.js';
 import { parseDigest } from '../digest.js';
+import type { FileChunks } from '../file-chunks.js';
 
 export interface BlobStore {
   /** Human name for messages: the directory or archive path. */
@@ -16,6 +17,8 @@ export interface BlobStore {
   readBlob(digest: string, maxBytes: number): Promise<Buffer>;
   /** Stream of a (large) blob; the layer reader verifies the digest while reading. */
   openBlob(digest: string): Promise<Readable>;
+  /** The same bytes in recycled buffers (LayerBlob.openChunks), when the store knows the blob's byte range up front. */
+  blobChunks?(digest: string): FileChunks;
   /** Size on disk when the store knows it. */
   blobSize(digest: string): Promise<number | undefined>;
 }

@@ -119,7 +119,8 @@ export async function openDockerArchive(file: string, options: DockerArchiveOpti
       compression: 'detect',
       size: entry.dataSize,
       open: async () => index.open(entry),
-      openChunks: () => fileChunks(index.file, entry.dataOffset, entry.dataSize),
+      // A sparse member's stored bytes are not the layer: only open() (which refuses it) is offered then.
+      ...(entry.sparse ? {} : { openChunks: () => fileChunks(index.file, entry.dataOffset, entry.dataSize) }),
     };
   });
 

@@ -134,6 +134,7 @@ export async function openOciImage(store: BlobStore, options: OciImageOptions): 
       compression,
       size: layer.size,
       open: () => store.openBlob(layer.digest),
+      ...(store.blobChunks ? { openChunks: () => (store.blobChunks as NonNullable<typeof store.blobChunks>)(layer.digest) } : {}),
     };
   });
 

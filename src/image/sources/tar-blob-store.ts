@@ -1,4 +1,5 @@
-import { BadInputError } from '../../domain/errors.js';
+import { BadInputError, ImageFormatError } from '../../domain/errors.js';
+import { fileChunks } from '../file-chunks.js';
 import type { TarFileIndex } from '../tar/tar-index.js';
 import { blobPath, verifyBlob } from './blob-store.js';
 import type { BlobStore } from './blob-store.js';
@@ -24,6 +25,12 @@ export function tarBlobStore(index: TarFileIndex): BlobStore {
     },
     async openBlob(digest) {
       return index.open(mustFind(digest));
+    },
+    blobChunks(digest) {
+      const entry = mustFind(digest);
+      // A sparse member's stored bytes are not the blob: refused as open() refuses it.
+      if (entry.sparse) throw new ImageFormatError(`archive member ${entry.path} is not a regular file`);
+      return fileChunks(index.file, entry.dataOffset, entry.dataSize);
     },
     async blobSize(digest) {
       return member(blobPath(digest))?.dataSize;
