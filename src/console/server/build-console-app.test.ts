@@ -138,8 +138,14 @@ describe('unexpected errors and readiness failures', () => {
       expect((await fetch(`http://127.0.0.1:${port}/api/v1/auth/me`, { headers: { authorization: `Bearer ${secret}`, 'x-request-id': 'log-check-1' } })).status).toBe(200);
       const joined = lines.join('\n');
       for (const credential of ['root-password-123', secret, cookie]) expect(joined).not.toContain(credential);
-      const requestLines = lines.map((l) => JSON.parse(l) as { reqId?: string; msg?: string });
-      expect(requestLines.filter((l) => l.reqId === 'log-check-1').map((l) => l.msg)).toEqual(['incoming request', 'request completed']);
+      // At info, a successful read is not logged (debug); a write or an error is, once, with its request id.
+      expect((await fetch(`http://127.0.0.1:${port}/api/v1/auth/me`, { headers: { authorization: `Bearer ${secret}x`, 'x-request-id': 'log-check-2' } })).status).toBe(401);
+      expect((await fetch(`http://127.0.0.1:${port}/api/v1/auth/logout`, { method: 'POST', headers: { cookie: `bulkhead_session=${cookie}`, 'x-request-id': 'log-check-3' } })).status).toBeLessThan(500);
+      const requestLines = lines.map((l) => JSON.parse(l) as { reqId?: string; msg?: string; res?: { statusCode: number }; req?: { method: string } });
+      expect(requestLines.filter((l) => l.reqId === 'log-check-1')).toEqual([]);
+      expect(requestLines.filter((l) => l.reqId === 'log-check-2').map((l) => [l.msg, l.res?.statusCode])).toEqual([['request completed', 401]]);
+      expect(requestLines.filter((l) => l.reqId === 'log-check-3').map((l) => [l.msg, l.req?.method])).toEqual([['request completed', 'POST']]);
+      for (const credential of ['root-password-123', secret, cookie]) expect(lines.join('\n')).not.toContain(credential);
 
       // Readiness: a registered check that fails turns /readyz to 503 without its message.
       registerReadinessCheck({ name: 'test-broken-dependency', run: async () => { throw new Error('secret detail'); } });

@@ -39,6 +39,8 @@ export interface ConsoleAppOptions {
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const OPENAPI_URL = '/api/v1/openapi.json';
+/** A successful read slower than this is logged at info all the same. */
+const SLOW_MS = 1_000;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -116,6 +118,8 @@ export async function buildConsoleApp(ctx: ConsoleContext, options: ConsoleAppOp
     connectionTimeout: 10 * 60_000,
     keepAliveTimeout: 72_000,
     return503OnClosing: true,
+    // One line per request, written in onResponse below (fastify's own two lines per request cost a third of a cached answer's CPU).
+    disableRequestLogging: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     ajv: { customOptions: { strict: false } },
   }) as unknown as FastifyInstance;
@@ -132,11 +136,23 @@ export async function buildConsoleApp(ctx: ConsoleContext, options: ConsoleAppOp
     });
   }
 
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     reply.header('cache-control', 'no-store');
     reply.header('x-content-type-options', 'nosniff');
     if (secure) reply.header('strict-transport-security', 'max-age=31536000');
+    done();
+  });
+
+  // Reads that succeeded are the bulk of the traffic and say nothing new: debug. Writes, errors and slow requests: info.
+  app.addHook('onResponse', (request, reply, done) => {
+    const quiet = (request.method === 'GET' || request.method === 'HEAD') && reply.statusCode < 400 && reply.elapsedTime < SLOW_MS;
+    if (quiet ? ctx.log.isLevelEnabled('debug') : ctx.log.isLevelEnabled('info')) {
+      const line = { req: { method: request.method, url: request.url, remoteAddress: request.ip }, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime };
+      if (quiet) request.log.debug(line, 'request completed');
+      else request.log.info(line, 'request completed');
+    }
+    done();
   });
 
   const mounted: Array<{ method: string; regex: RegExp }> = [];
