@@ -171,17 +171,17 @@ describe('response cache bookkeeping', () => {
   });
 
   it('recomputes in the background past half an entry\'s age, and never serves it past maxAgeMs', async () => {
-    const short = createResponseCache({ changes: { version: () => 1, seesOtherWriters: false } }, { ...settings, maxAgeMs: 1_000 });
+    const short = createResponseCache({ changes: { version: () => 1, seesOtherWriters: false } }, { ...settings, maxAgeMs: 2_000 });
     let runs = 0;
     const run = async () => `${++runs}`;
     expect(text(await short.respond('k', run))).toBe('1');
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
     // Still served, and a refresh starts.
     expect(text(await short.respond('k', run))).toBe('1');
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(text(await short.respond('k', run))).toBe('2');
     expect(short.stats()).toMatchObject({ refreshed: 1, computed: 1 });
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await new Promise((resolve) => setTimeout(resolve, 2_300));
     expect(text(await short.respond('k', run))).toBe('3');
   });
 });
