@@ -13,6 +13,7 @@ import type { FileEntry, FileTree } from '../image/file-tree.js';
 import type { ImageSource } from '../image/image-source.js';
 import { DEFAULT_LIMITS, type ReadLimits } from '../image/limits.js';
 import { openDockerArchive, openDirectory, openOciArchive, openOciLayout, parsePlatform, readImage, type ReadImageOptions } from '../image/index.js';
+import { SNIFF_BYTES } from '../image/layer-reader.js';
 import { openRegistryImage } from '../image/sources/registry.js';
 import { openDockerDaemonImage } from '../image/sources/docker-daemon.js';
 import { selectCatalogers } from '../catalog/registry.js';
@@ -82,8 +83,14 @@ export async function inventory(target: string | Target, options: InventoryOptio
   const reduce = (p: string, content: Buffer): Buffer => {
     const owner = reducers.find((c) => c.selects(p));
     if (!owner?.reduce || distroSelects(p) || options.extraSelects?.(p) === true) return content;
-    if (catalogers.some((c) => c !== owner && (c.selects(p) || c.sniff?.selects(p) === true))) return content;
-    return owner.reduce(p, content);
+    if (catalogers.some((c) => c !== owner && c.selects(p))) return content;
+    // A cataloger that only sniffs this path (the Go binary cataloger and /usr/bin/python3.11) judges the
+    // head of whatever the tree holds: reduce only when it rejects both the original head and the reduced one.
+    const sniffing = catalogers.flatMap((c) => (c !== owner && c.sniff?.selects(p) === true ? [c.sniff] : []));
+    const kept = (bytes: Buffer): boolean => sniffing.some((s) => s.keep(bytes.subarray(0, SNIFF_BYTES), p));
+    if (kept(content)) return content;
+    const reduced = owner.reduce(p, content);
+    return kept(reduced) ? content : reduced;
   };
   // Files a sniffer looked at: the only unselected ones that may hold content.
   const sniffedPaths = new Set<string>();
