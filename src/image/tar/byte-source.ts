@@ -22,8 +22,20 @@ export interface StreamByteSource extends ByteSource {
   drain(): Promise<void>;
 }
 
+/**
+ * Synchronous fast paths for a ByteSource whose next bytes may already be in
+ * memory: a tar walk over 100k members would otherwise await (and allocate a
+ * promise) several times per member for bytes it already has.
+ */
+export interface BufferedByteSource extends ByteSource {
+  /** Exactly n bytes when they are buffered (a subarray, valid until the next call), else undefined: then use read(). */
+  readBuffered(n: number): Buffer | undefined;
+  /** Skips n bytes when they are buffered and returns true; false (nothing skipped) otherwise: then use skip(). */
+  skipBuffered(n: number): boolean;
+}
+
 /** A ByteSource over streamed chunks. Pieces are subarrays of the incoming chunks: no copy unless a read spans chunks. */
-export function streamByteSource(chunks: AsyncIterable<Buffer>): StreamByteSource {
+export function streamByteSource(chunks: AsyncIterable<Buffer>): StreamByteSource & BufferedByteSource {
   const it = chunks[Symbol.asyncIterator]();
   let chunk: Buffer = Buffer.alloc(0);
   let offset = 0;
@@ -79,6 +91,19 @@ export function streamByteSource(chunks: AsyncIterable<Buffer>): StreamByteSourc
     forEach,
     async skip(n) {
       await forEach(n, () => undefined);
+    },
+    readBuffered(n) {
+      if (chunk.length - offset < n || n === 0) return undefined;
+      const out = chunk.subarray(offset, offset + n);
+      offset += n;
+      position += n;
+      return out;
+    },
+    skipBuffered(n) {
+      if (chunk.length - offset < n) return false;
+      offset += n;
+      position += n;
+      return true;
     },
     async drain() {
       offset = chunk.length;

@@ -7,7 +7,7 @@
 import { ImageFormatError, LimitExceededError } from '../../domain/errors.js';
 import type { FileType } from '../file-tree.js';
 import type { ReadLimits } from '../limits.js';
-import type { ByteSource } from './byte-source.js';
+import type { BufferedByteSource, ByteSource } from './byte-source.js';
 import { BLOCK, isZeroBlock, parseHeader, parsePax } from './tar-header.js';
 import type { RawHeader } from './tar-header.js';
 import { normalizeArchivePath } from './tar-path.js';
@@ -105,8 +105,9 @@ export async function* readTar(source: ByteSource, options: TarReadOptions): Asy
     return body ?? Buffer.alloc(0);
   }
 
+  const buffered = 'readBuffered' in source ? (source as BufferedByteSource) : undefined;
   while (true) {
-    const block = await source.read(BLOCK);
+    const block = buffered?.readBuffered(BLOCK) ?? (await source.read(BLOCK));
     if (block === undefined) {
       if (pax || longName !== undefined || longLink !== undefined) throw new ImageFormatError('tar archive is truncated');
       return;
@@ -252,6 +253,8 @@ export async function* readTar(source: ByteSource, options: TarReadOptions): Asy
         await source.forEach(stored, sink);
       },
     };
-    await finish();
+    // Body and padding skipped without an await when the current chunk holds them (almost always).
+    if (buffered?.skipBuffered((consumed ? 0 : stored) + padding(stored))) consumed = true;
+    else await finish();
   }
 }
