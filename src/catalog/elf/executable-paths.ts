@@ -39,10 +39,26 @@ const SKIP_DIRS = /\/(?:node_modules|site-packages|dist-packages|\.git|__pycache
 const SKIP_EXTENSIONS =
   /\.(?:[cm]?js|ts|map|json|py[cdio]?|rb|php|java|class|jar|war|html?|css|md|txt|xml|ya?ml|png|jpe?g|gif|svg|ico|woff2?|ttf|h|c|go|rs|properties|conf|cfg|ini|sh|pem|crt|key|lock|toml|gz|zip|tar|mod|sum)$/i;
 
+/** Every PATTERNS entry starts with one of these: the regular expressions run only behind them (this runs for every path). */
+const PATTERN_PREFIXES = ['/usr/lib/go-', '/home/'];
+
+/** The Go and Rust sniffers ask about the same path one after the other: the second asks the first's answer. */
+let lastPath: string | undefined;
+let lastAnswer = false;
+
 export function isExecutableCandidatePath(path: string): boolean {
+  if (path === lastPath) return lastAnswer;
+  lastAnswer = isCandidate(path);
+  lastPath = path;
+  return lastAnswer;
+}
+
+function isCandidate(path: string): boolean {
   for (const dir of FLAT_DIRS) {
     if (path.startsWith(dir) && path.length > dir.length && !path.includes('/', dir.length)) return true;
   }
-  const inTree = TREE_DIRS.some((dir) => path.startsWith(dir) && path.length > dir.length) || PATTERNS.some((p) => p.test(path));
+  const inTree =
+    TREE_DIRS.some((dir) => path.startsWith(dir) && path.length > dir.length) ||
+    (PATTERN_PREFIXES.some((prefix) => path.startsWith(prefix)) && PATTERNS.some((p) => p.test(path)));
   return inTree && !SKIP_DIRS.test(path) && !SKIP_EXTENSIONS.test(path);
 }

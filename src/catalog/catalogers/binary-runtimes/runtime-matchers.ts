@@ -72,9 +72,11 @@ const node: RuntimeMatcher = {
   name: 'node',
   maxBytes: 256 * MB,
   selects: (p) =>
-    /^\/usr\/(?:local\/)?bin\/node(?:js)?$/.test(p) ||
+    // Every alternative ends in /node or /nodejs: the cheap test first, as selects runs for every path.
+    (p.endsWith('/node') || p.endsWith('/nodejs')) &&
+    (/^\/usr\/(?:local\/)?bin\/node(?:js)?$/.test(p) ||
     /^\/(?:root|home\/[^/]+)\/\.nvm\/versions\/node\/[^/]+\/bin\/node$/.test(p) ||
-    /^\/(?:opt|usr\/local\/lib\/nodejs)\/.+\/bin\/node$/.test(p),
+    /^\/(?:opt|usr\/local\/lib\/nodejs)\/.+\/bin\/node$/.test(p)),
   identify: versionString('node', 'node.js/v', NODE_VERSION),
   reduce: (data) => anchoredWindow(data, 'node.js/v', NODE_VERSION),
 };
@@ -91,7 +93,7 @@ function pythonVersionQuery(path: string): { anchor: string; re: RegExp } | unde
 const python: RuntimeMatcher = {
   name: 'python',
   maxBytes: 128 * MB,
-  selects: (p) => PYTHON_BIN.test(p) || LIBPYTHON.test(p),
+  selects: (p) => p.includes('python3.') && (PYTHON_BIN.test(p) || LIBPYTHON.test(p)),
   identify: (data, path) => {
     const query = pythonVersionQuery(path);
     return query ? versionString('python', query.anchor, query.re)(data) : undefined;
@@ -107,7 +109,7 @@ const openssl: RuntimeMatcher = {
   name: 'openssl',
   maxBytes: 64 * MB,
   // libssl of OpenSSL 3 carries no version text (libcrypto does); 1.x libssl does.
-  selects: (p) => /\/lib(?:ssl|crypto)\.so(?:\.\d[\da-z.]*)?$/.test(p),
+  selects: (p) => p.includes('.so') && /\/lib(?:ssl|crypto)\.so(?:\.\d[\da-z.]*)?$/.test(p),
   identify: versionString('openssl', 'OpenSSL ', OPENSSL_VERSION),
   reduce: (data) => anchoredWindow(data, 'OpenSSL ', OPENSSL_VERSION),
 };
@@ -116,7 +118,7 @@ const BUSYBOX_VERSION = /^BusyBox v(\d+\.\d+\.\d+)/;
 const busybox: RuntimeMatcher = {
   name: 'busybox',
   maxBytes: 16 * MB,
-  selects: (p) => /^\/(?:usr\/)?s?bin\/busybox$/.test(p),
+  selects: (p) => p.endsWith('/busybox') && /^\/(?:usr\/)?s?bin\/busybox$/.test(p),
   identify: versionString('busybox', 'BusyBox v', BUSYBOX_VERSION),
   reduce: (data) => anchoredWindow(data, 'BusyBox v', BUSYBOX_VERSION),
 };

@@ -1,6 +1,5 @@
-import path from 'node:path';
 import type { Cataloger } from '../../cataloger.js';
-import { catalogEachFile } from '../lang-shared/index.js';
+import { baseName, catalogEachFile } from '../lang-shared/index.js';
 import { parsePackagesLock } from './parse-packages-lock.js';
 
 export const dotnetPackagesLockCataloger: Cataloger = {
@@ -9,7 +8,7 @@ export const dotnetPackagesLockCataloger: Cataloger = {
   declares: true,
   ecosystems: ['nuget'],
   reads: ['packages.lock.json (NuGet lock file)'],
-  selects: (p) => path.posix.basename(p) === 'packages.lock.json',
+  selects: (p) => baseName(p) === 'packages.lock.json',
   catalog: (ctx) =>
     catalogEachFile(ctx, {
       name: 'lang/nuget-packages-lock',

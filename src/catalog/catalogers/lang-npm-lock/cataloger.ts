@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Cataloger } from '../../cataloger.js';
-import { catalogEachFile } from '../lang-shared/index.js';
+import { baseName, catalogEachFile } from '../lang-shared/index.js';
 import { isInsideNodeModules } from '../lang-npm/index.js';
 import type { CatalogContext, CatalogResult } from '../../cataloger.js';
 import { parsePackageLock } from './parse-package-lock.js';
@@ -28,7 +28,7 @@ export const npmLockCataloger: Cataloger = {
   declares: true,
   ecosystems: ['npm'],
   reads: ['package-lock.json and npm-shrinkwrap.json (lockfile v1-v3) outside node_modules'],
-  selects: (p) => NAMES.has(path.posix.basename(p)) && !isInsideNodeModules(p),
+  selects: (p) => NAMES.has(baseName(p)) && !isInsideNodeModules(p),
   catalog: (ctx) =>
     catalogEachFile(ctx, {
       name: 'lang/npm-lock',

@@ -1,6 +1,5 @@
-import path from 'node:path';
 import type { Cataloger } from '../../cataloger.js';
-import { catalogEachFile } from '../lang-shared/index.js';
+import { baseName, catalogEachFile } from '../lang-shared/index.js';
 import { isInsideNodeModules } from '../lang-npm/index.js';
 import { parsePnpmLock } from './parse-pnpm-lock.js';
 
@@ -10,7 +9,7 @@ export const pnpmLockCataloger: Cataloger = {
   declares: true,
   ecosystems: ['npm'],
   reads: ['pnpm-lock.yaml (lockfile v5-v9) outside node_modules'],
-  selects: (p) => path.posix.basename(p) === 'pnpm-lock.yaml' && !isInsideNodeModules(p),
+  selects: (p) => baseName(p) === 'pnpm-lock.yaml' && !isInsideNodeModules(p),
   catalog: (ctx) =>
     catalogEachFile(ctx, {
       name: 'lang/pnpm-lock',

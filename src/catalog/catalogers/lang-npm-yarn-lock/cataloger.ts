@@ -1,6 +1,5 @@
-import path from 'node:path';
 import type { Cataloger } from '../../cataloger.js';
-import { catalogEachFile } from '../lang-shared/index.js';
+import { baseName, catalogEachFile } from '../lang-shared/index.js';
 import { isInsideNodeModules } from '../lang-npm/index.js';
 import { parseYarnLock } from './parse-yarn-lock.js';
 
@@ -10,7 +9,7 @@ export const yarnLockCataloger: Cataloger = {
   declares: true,
   ecosystems: ['npm'],
   reads: ['yarn.lock (classic v1 and berry v2+) outside node_modules'],
-  selects: (p) => path.posix.basename(p) === 'yarn.lock' && !isInsideNodeModules(p),
+  selects: (p) => baseName(p) === 'yarn.lock' && !isInsideNodeModules(p),
   catalog: (ctx) =>
     catalogEachFile(ctx, { name: 'lang/yarn-lock', maxBytes: 64 * 1024 * 1024, parse: (text, file) => parseYarnLock(text, file) }),
 };

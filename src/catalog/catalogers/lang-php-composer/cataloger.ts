@@ -1,10 +1,9 @@
-import path from 'node:path';
 import type { Cataloger } from '../../cataloger.js';
-import { catalogEachFile } from '../lang-shared/index.js';
+import { baseName, catalogEachFile } from '../lang-shared/index.js';
 import { parseComposer } from './parse-composer.js';
 
 const isInstalledJson = (p: string): boolean => p.endsWith('/vendor/composer/installed.json');
-const isLock = (p: string): boolean => path.posix.basename(p) === 'composer.lock' && !p.includes('/vendor/');
+const isLock = (p: string): boolean => baseName(p) === 'composer.lock' && !p.includes('/vendor/');
 
 export const composerLockCataloger: Cataloger = {
   name: 'lang/composer-lock',

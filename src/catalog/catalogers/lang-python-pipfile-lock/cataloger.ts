@@ -1,6 +1,5 @@
-import path from 'node:path';
 import type { Cataloger } from '../../cataloger.js';
-import { catalogEachFile } from '../lang-shared/index.js';
+import { baseName, catalogEachFile } from '../lang-shared/index.js';
 import { parsePipfileLock } from './parse-pipfile-lock.js';
 
 export const pipfileLockCataloger: Cataloger = {
@@ -9,7 +8,7 @@ export const pipfileLockCataloger: Cataloger = {
   declares: true,
   ecosystems: ['pypi'],
   reads: ['Pipfile.lock'],
-  selects: (p) => path.posix.basename(p) === 'Pipfile.lock',
+  selects: (p) => baseName(p) === 'Pipfile.lock',
   catalog: (ctx) =>
     catalogEachFile(ctx, { name: 'lang/pipfile-lock', maxBytes: 32 * 1024 * 1024, parse: (text, file) => parsePipfileLock(text, file) }),
 };

@@ -1,6 +1,5 @@
-import path from 'node:path';
 import type { Cataloger } from '../../cataloger.js';
-import { catalogEachFile } from '../lang-shared/index.js';
+import { baseName, catalogEachFile } from '../lang-shared/index.js';
 import { parsePoetryLock } from './parse-poetry-lock.js';
 
 export const poetryLockCataloger: Cataloger = {
@@ -9,7 +8,7 @@ export const poetryLockCataloger: Cataloger = {
   declares: true,
   ecosystems: ['pypi'],
   reads: ['poetry.lock'],
-  selects: (p) => path.posix.basename(p) === 'poetry.lock',
+  selects: (p) => baseName(p) === 'poetry.lock',
   catalog: (ctx) =>
     catalogEachFile(ctx, { name: 'lang/poetry-lock', maxBytes: 32 * 1024 * 1024, parse: (text, file) => parsePoetryLock(text, file) }),
 };

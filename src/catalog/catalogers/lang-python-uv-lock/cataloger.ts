@@ -1,6 +1,5 @@
-import path from 'node:path';
 import type { Cataloger } from '../../cataloger.js';
-import { catalogEachFile } from '../lang-shared/index.js';
+import { baseName, catalogEachFile } from '../lang-shared/index.js';
 import { parseUvLock } from './parse-uv-lock.js';
 
 export const uvLockCataloger: Cataloger = {
@@ -9,7 +8,7 @@ export const uvLockCataloger: Cataloger = {
   declares: true,
   ecosystems: ['pypi'],
   reads: ['uv.lock'],
-  selects: (p) => path.posix.basename(p) === 'uv.lock',
+  selects: (p) => baseName(p) === 'uv.lock',
   catalog: (ctx) =>
     catalogEachFile(ctx, { name: 'lang/uv-lock', maxBytes: 32 * 1024 * 1024, parse: (text, file) => parseUvLock(text, file) }),
 };

@@ -1,6 +1,5 @@
-import path from 'node:path';
 import type { Cataloger } from '../../cataloger.js';
-import { catalogEachFile } from '../lang-shared/index.js';
+import { baseName, catalogEachFile } from '../lang-shared/index.js';
 import { parseGemfileLock } from './parse-gemfile-lock.js';
 
 export const gemfileLockCataloger: Cataloger = {
@@ -10,7 +9,7 @@ export const gemfileLockCataloger: Cataloger = {
   ecosystems: ['gem'],
   reads: ['Gemfile.lock and gems.locked (Bundler)'],
   selects: (p) => {
-    const base = path.posix.basename(p);
+    const base = baseName(p);
     return base === 'Gemfile.lock' || base === 'gems.locked';
   },
   catalog: (ctx) =>

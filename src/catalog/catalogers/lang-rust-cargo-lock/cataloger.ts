@@ -1,6 +1,5 @@
-import path from 'node:path';
 import type { Cataloger } from '../../cataloger.js';
-import { catalogEachFile } from '../lang-shared/index.js';
+import { baseName, catalogEachFile } from '../lang-shared/index.js';
 import { parseCargoLock } from './parse-cargo-lock.js';
 
 export const cargoLockCataloger: Cataloger = {
@@ -9,7 +8,7 @@ export const cargoLockCataloger: Cataloger = {
   declares: true,
   ecosystems: ['cargo'],
   reads: ['Cargo.lock (format v1-v4)'],
-  selects: (p) => path.posix.basename(p) === 'Cargo.lock',
+  selects: (p) => baseName(p) === 'Cargo.lock',
   catalog: (ctx) =>
     catalogEachFile(ctx, { name: 'lang/cargo-lock', maxBytes: 32 * 1024 * 1024, parse: (text, file) => parseCargoLock(text, file) }),
 };

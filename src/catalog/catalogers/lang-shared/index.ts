@@ -12,3 +12,4 @@ export { parseTomlText } from './parse-toml-text.js';
 export { validate } from './validate.js';
 export { locationOf } from './location-of.js';
 export { pathSegments } from './path-segments.js';
+export { baseName } from './base-name.js';
