@@ -44,4 +44,14 @@ describe('createLayerHash', () => {
       expect(await hash.digest()).toBe(reference('sha256', small));
     }
   });
+
+  it('keeps the process alive while a digest is awaited, and not once the worker is idle', async () => {
+    // Resources that keep the event loop alive: an idle worker must not be one (it lingers for seconds before it ends).
+    const workerHandles = (): string[] => process.getActiveResourcesInfo().filter((r) => r === 'Worker' || r === 'MessagePort');
+    const hash = createLayerHash('sha256', big.length);
+    await feed(hash, big, 1 << 20);
+    expect(workerHandles().length).toBeGreaterThan(0);
+    expect(await hash.digest()).toBe(reference('sha256', big));
+    expect(workerHandles()).toEqual([]);
+  });
 });

@@ -78,8 +78,6 @@ function startWorker(): HashWorker | undefined {
   } catch {
     return undefined;
   }
-  // Never what keeps a process alive: it only serves hashes someone awaits.
-  worker.unref();
   const state: HashWorker = { worker, buffers: [], views: [], free: [], waiting: [], digests: new Map(), open: 0, nextId: 1 };
   worker.on('message', (message: FromWorker) => {
     if (message.op === 'free') {
@@ -102,12 +100,16 @@ function startWorker(): HashWorker | undefined {
   worker.on('exit', (code) => {
     if (state.digests.size > 0 || state.open > 0) fail(new Error(`exited with code ${code}`));
   });
+  // Held only while a hash is open (createLayerHash refs it): an idle worker never keeps a process alive.
+  // After the listeners: a 'message' listener refs the worker's port again.
+  worker.unref();
   return state;
 }
 
 function release(state: HashWorker): void {
   state.open--;
   if (state.open > 0) return;
+  state.worker.unref();
   clearTimeout(state.idle);
   state.idle = setTimeout(() => {
     if (state.open > 0) return;
@@ -136,6 +138,7 @@ export function createLayerHash(algorithm: HashAlgorithm, sizeHint: number | und
   const state = shared;
   if (!state) return inlineHash(algorithm);
   clearTimeout(state.idle);
+  if (state.open === 0) state.worker.ref();
   state.open++;
   const id = state.nextId++;
   const post = (message: ToWorker): void => state.worker.postMessage(message);
