@@ -3,15 +3,23 @@
  * operating-system component, every package a component whose bom-ref is
  * Package.id. Bulkhead facts without a CycloneDX field travel as `bulkhead:`
  * properties (see property-names.ts) so that readSbom can restore them.
+ *
+ * The document is built as plain objects in the key order, list order and
+ * omission rules of @cyclonedx/cyclonedx-library's JSON normalizer with
+ * `sortLists` (version 10), and stringified once: the library's models and
+ * normalizer cost several times the CPU and heap on images with thousands of
+ * packages. to-cyclonedx-reference.test.ts holds the library-based writer
+ * and checks that both write the same bytes.
  */
 import { randomUUID } from 'node:crypto';
-import { Enums, Models, Serialize, Spec } from '@cyclonedx/cyclonedx-library';
+import { SPDX } from '@cyclonedx/cyclonedx-library';
 import type { Distro } from '../../domain/distro.js';
 import type { ImageMetadata } from '../../domain/image.js';
 import type { Inventory } from '../../domain/inventory.js';
 import type { DependencyScope, Package } from '../../domain/package.js';
 import { imageSubject } from '../image-subject.js';
-import { parseSpdxExpression } from '../spdx-license-expression.js';
+import { parseSpdxExpression, type SpdxLicenseExpression } from '../spdx-license-expression.js';
+import { collate as compare, collationRanks } from './collation-ranks.js';
 import { PROP } from './property-names.js';
 
 export interface CycloneDxOptions {
@@ -21,89 +29,225 @@ export interface CycloneDxOptions {
   readonly timestamp?: Date;
 }
 
+interface Property {
+  readonly name: string;
+  readonly value: string;
+}
+
+type License = { readonly expression: string } | { readonly license: { readonly id?: string; readonly name?: string } };
+
+/** One component in the library's key order; undefined fields are dropped by JSON.stringify. */
+interface Component {
+  readonly type: string;
+  readonly name: string;
+  readonly version: string | undefined;
+  'bom-ref': string | undefined;
+  readonly description: string | undefined;
+  readonly scope: string | undefined;
+  readonly hashes: readonly { readonly alg: string; readonly content: string }[] | undefined;
+  readonly licenses: readonly License[] | undefined;
+  readonly purl: string | undefined;
+  readonly properties: Property[] | undefined;
+}
+
+/** What the library's Component.compare looks at besides the bom-ref. */
+interface Entry {
+  readonly component: Component;
+  readonly purl: string | undefined;
+  readonly name: string;
+  readonly version: string | undefined;
+  /** Final bom-refs this component depends on, in insertion order. */
+  readonly dependsOn: Set<string>;
+}
+
+const SERIAL_NUMBER = /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 export function toCycloneDx(inv: Inventory, options: CycloneDxOptions = {}): string {
   const subject = imageSubject(inv);
-  const root = new Models.Component(
-    subject.kind === 'container' ? Enums.ComponentType.Container : Enums.ComponentType.File,
-    subject.name,
-    { bomRef: `bulkhead:target:${subject.name}`, version: subject.version, purl: subject.purl },
-  );
-  if (inv.image !== undefined) addImageFacts(root, inv.image, subject.version);
-
-  const tool = new Models.Component(Enums.ComponentType.Application, inv.tool.name, { version: inv.tool.version });
-  const bom = new Models.Bom({
-    serialNumber: options.serialNumber ?? `urn:uuid:${randomUUID()}`,
-    metadata: new Models.Metadata({
-      timestamp: options.timestamp ?? new Date(),
-      tools: new Models.Tools({ components: new Models.ComponentRepository([tool]) }),
-      component: root,
-    }),
+  const rootProps = inv.image === undefined ? [] : imageProperties(inv.image);
+  const hex = inv.image === undefined ? undefined : /^sha256:([a-f0-9]{64})$/.exec(subject.version ?? '')?.[1];
+  const root = component(subject.kind === 'container' ? 'container' : 'file', subject.name, {
+    bomRef: `bulkhead:target:${subject.name}`,
+    version: subject.version,
+    purl: subject.purl,
+    hashes: hex === undefined ? undefined : [{ alg: 'SHA-256', content: hex }],
+    properties: rootProps,
   });
 
-  if (inv.distro !== undefined) bom.components.add(distroComponent(inv.distro));
-
+  const entries: Entry[] = [];
+  if (inv.distro !== undefined) entries.push(distroEntry(inv.distro));
   const layers = new Map((inv.image?.layers ?? []).map((layer) => [layer.diffId, layer]));
-  const byId = new Map<string, Models.Component>();
+  const byId = new Map<string, Entry>();
+  // Images repeat a few license strings and property names across
+  // thousands of packages: parse and build each once per document.
+  const memo: Memo = { spdx: new Map(), locationPath: [], locationLayer: [], metadata: new Map() };
   for (const pkg of inv.packages) {
     if (byId.has(pkg.id)) continue;
-    const component = packageComponent(pkg, layers);
-    byId.set(pkg.id, component);
-    bom.components.add(component);
+    const entry = packageEntry(pkg, layers, memo);
+    byId.set(pkg.id, entry);
+    entries.push(entry);
   }
+
+  const all = [root, ...entries.map((entry) => entry.component)];
+  const nameRanks = collationRanks(all.flatMap((c) => (c.properties ?? []).map((property) => property.name)));
+  const compareProperties = (a: Property, b: Property): number =>
+    (nameRanks.get(a.name) ?? 0) - (nameRanks.get(b.name) ?? 0) || compare(a.value, b.value);
+  for (const c of all) c.properties?.sort(compareProperties);
+
+  // The library's serializer renames a missing, empty or repeated bom-ref
+  // (in document order) to a random one before it writes anything.
+  const known = new Set(['']);
+  for (const c of [root, ...entries.map((entry) => entry.component)]) {
+    let ref = c['bom-ref'];
+    if (ref === undefined || known.has(ref)) {
+      ref = `BomRef${Math.random().toString(32).substring(1)}${Math.random().toString(32).substring(1)}`;
+      c['bom-ref'] = ref;
+    }
+    known.add(ref);
+  }
+  // Every list below is ordered by bom-ref first: collate each ref once.
+  const refRanks = collationRanks(known);
+  const refRank = (ref: string | undefined): number => refRanks.get(ref ?? '') ?? 0;
+  const byRank = (a: string, b: string): number => refRank(a) - refRank(b);
+
   for (const rel of inv.relationships) {
     if (rel.type !== 'depends-on') continue;
     const from = byId.get(rel.from);
     const to = byId.get(rel.to);
-    if (from !== undefined && to !== undefined) from.dependencies.add(to.bomRef);
+    if (from !== undefined && to !== undefined && from !== to) from.dependsOn.add(to.component['bom-ref'] ?? '');
   }
 
-  const serializer = new Serialize.JsonSerializer(new Serialize.JSON.Normalize.Factory(Spec.Spec1dot6));
-  return `${serializer.serialize(bom, { sortLists: true, space: 2 })}\n`;
+  const dependencies: { ref: string; dependsOn: string[] | undefined }[] = [
+    { ref: root['bom-ref'] ?? '', dependsOn: undefined },
+  ];
+  for (const entry of entries) {
+    const dependsOn = [...entry.dependsOn].sort(byRank);
+    dependencies.push({ ref: entry.component['bom-ref'] ?? '', dependsOn: dependsOn.length > 0 ? dependsOn : undefined });
+  }
+  dependencies.sort((a, b) => byRank(a.ref, b.ref));
+
+  entries.sort((a, b) => refRank(a.component['bom-ref']) - refRank(b.component['bom-ref']) || compareTies(a, b));
+  const serialNumber = options.serialNumber ?? `urn:uuid:${randomUUID()}`;
+  const doc = {
+    $schema: 'http://cyclonedx.org/schema/bom-1.6.schema.json',
+    bomFormat: 'CycloneDX',
+    specVersion: '1.6',
+    version: 1,
+    serialNumber: SERIAL_NUMBER.test(serialNumber) ? serialNumber : undefined,
+    metadata: {
+      timestamp: (options.timestamp ?? new Date()).toISOString(),
+      tools: { components: [{ type: 'application', name: inv.tool.name, version: inv.tool.version || undefined }] },
+      component: root,
+    },
+    components: entries.map((entry) => entry.component),
+    dependencies,
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
-function packageComponent(pkg: Package, layers: ReadonlyMap<string, { readonly createdBy?: string }>): Models.Component {
-  const props: [string, string][] = [[PROP.foundBy, pkg.foundBy]];
-  if (pkg.arch) props.push([PROP.arch, pkg.arch]);
-  if (pkg.scope) props.push([PROP.scope, pkg.scope]);
-  if (pkg.confidence) props.push([PROP.confidence, pkg.confidence]);
-  if (pkg.distro) props.push([PROP.distro, pkg.distro]);
+/** Component.compare of the library after equal-collating bom-refs: purl when both have one, else group, name, version. */
+function compareTies(a: Entry, b: Entry): number {
+  if (a.purl !== undefined && b.purl !== undefined) return compare(a.purl, b.purl);
+  return compare(a.name, b.name) || compare(a.version ?? '', b.version ?? '');
+}
+
+function component(
+  type: string,
+  name: string,
+  fields: {
+    bomRef: string;
+    version?: string | undefined;
+    description?: string | undefined;
+    scope?: string | undefined;
+    hashes?: Component['hashes'];
+    licenses?: readonly License[];
+    purl?: string | undefined;
+    properties: Property[];
+  },
+): Component {
+  return {
+    type,
+    name,
+    version: fields.version || undefined,
+    'bom-ref': fields.bomRef,
+    description: fields.description || undefined,
+    scope: fields.scope,
+    hashes: fields.hashes,
+    licenses: fields.licenses === undefined || fields.licenses.length === 0 ? undefined : fields.licenses,
+    purl: fields.purl,
+    // Sorted once every component's names are known (toCycloneDx).
+    properties: fields.properties.length === 0 ? undefined : fields.properties,
+  };
+}
+
+function packageEntry(
+  pkg: Package,
+  layers: ReadonlyMap<string, { readonly createdBy?: string }>,
+  memo: Memo,
+): Entry {
+  const props: Property[] = [{ name: PROP.foundBy, value: pkg.foundBy }];
+  if (pkg.arch) props.push({ name: PROP.arch, value: pkg.arch });
+  if (pkg.scope) props.push({ name: PROP.scope, value: pkg.scope });
+  if (pkg.confidence) props.push({ name: PROP.confidence, value: pkg.confidence });
+  if (pkg.distro) props.push({ name: PROP.distro, value: pkg.distro });
   if (pkg.source) {
-    props.push([PROP.sourceName, pkg.source.name]);
-    if (pkg.source.version) props.push([PROP.sourceVersion, pkg.source.version]);
+    props.push({ name: PROP.sourceName, value: pkg.source.name });
+    if (pkg.source.version) props.push({ name: PROP.sourceVersion, value: pkg.source.version });
   }
   const introducing = pkg.locations.find((location) => location.layer !== undefined)?.layer;
   if (introducing !== undefined) {
-    props.push([PROP.layer, introducing]);
+    props.push({ name: PROP.layer, value: introducing });
     const createdBy = layers.get(introducing)?.createdBy;
-    if (createdBy) props.push([PROP.layerCreatedBy, createdBy]);
+    if (createdBy) props.push({ name: PROP.layerCreatedBy, value: createdBy });
   }
   pkg.locations.forEach((location, n) => {
-    props.push([`${PROP.locationPrefix}${n}:path`, location.path]);
-    if (location.layer !== undefined) props.push([`${PROP.locationPrefix}${n}:layer`, location.layer]);
+    props.push({ name: (memo.locationPath[n] ??= `${PROP.locationPrefix}${n}:path`), value: location.path });
+    if (location.layer !== undefined) {
+      props.push({ name: (memo.locationLayer[n] ??= `${PROP.locationPrefix}${n}:layer`), value: location.layer });
+    }
   });
-  for (const [key, value] of Object.entries(pkg.metadata ?? {})) props.push([`${PROP.metadataPrefix}${key}`, String(value)]);
+  for (const [key, value] of Object.entries(pkg.metadata ?? {})) {
+    let name = memo.metadata.get(key);
+    if (name === undefined) memo.metadata.set(key, (name = `${PROP.metadataPrefix}${key}`));
+    props.push({ name, value: String(value) });
+  }
 
-  return new Models.Component(
-    pkg.ecosystem === 'binary' ? Enums.ComponentType.Application : Enums.ComponentType.Library,
-    pkg.name,
-    {
+  const purl = pkg.purl || undefined;
+  const version = pkg.version || undefined;
+  return {
+    component: component(pkg.ecosystem === 'binary' ? 'application' : 'library', pkg.name, {
       bomRef: pkg.id,
-      version: pkg.version || undefined,
+      version,
       scope: pkg.scope === undefined ? undefined : COMPONENT_SCOPE[pkg.scope],
-      purl: pkg.purl || undefined,
-      licenses: new Models.LicenseRepository(licenseChoice(pkg.licenses)),
-      properties: properties(props),
-    },
-  );
+      licenses: licenseChoice(pkg.licenses, memo.spdx),
+      purl,
+      properties: props,
+    }),
+    purl,
+    name: pkg.name,
+    version,
+    dependsOn: new Set(),
+  };
+}
+
+interface Memo {
+  readonly spdx: Map<string, SpdxLicenseExpression | undefined>;
+  // One string per distinct property name rather than one per property.
+  readonly locationPath: string[];
+  readonly locationLayer: string[];
+  /** Package.metadata key → property name. */
+  readonly metadata: Map<string, string>;
 }
 
 /** Dev dependencies are CycloneDX's "excluded" (not part of the runtime); peers have no counterpart. */
-const COMPONENT_SCOPE: Record<DependencyScope, Enums.ComponentScope | undefined> = {
-  prod: Enums.ComponentScope.Required,
-  optional: Enums.ComponentScope.Optional,
-  dev: Enums.ComponentScope.Excluded,
+const COMPONENT_SCOPE: Record<DependencyScope, string | undefined> = {
+  prod: 'required',
+  optional: 'optional',
+  dev: 'excluded',
   peer: undefined,
 };
+
+type Choice = { kind: 'expression'; text: string } | { kind: 'name'; text: string } | { kind: 'id'; text: string };
 
 /**
  * CycloneDX allows either a list of id/name licenses or exactly one
@@ -111,37 +255,56 @@ const COMPONENT_SCOPE: Record<DependencyScope, Enums.ComponentScope | undefined>
  * conjunction (each declared license applies); when any is a free-form name,
  * the list form keeps every string, expressions included as names.
  */
-function licenseChoice(declared: readonly string[]): Models.License[] {
+function licenseChoice(declared: readonly string[], cache: Map<string, SpdxLicenseExpression | undefined>): License[] {
+  if (declared.length === 0) return [];
   const texts = [...new Set(declared.map((text) => text.trim()).filter((text) => text !== ''))];
-  const parsed = texts.map((text) => ({ text, spdx: parseSpdxExpression(text) }));
+  const parsed = texts.map((text) => {
+    if (!cache.has(text)) cache.set(text, parseSpdxExpression(text));
+    return { text, spdx: cache.get(text) };
+  });
   const hasExpression = parsed.some((entry) => entry.spdx?.kind === 'expression');
   if (hasExpression && parsed.every((entry) => entry.spdx !== undefined)) {
     const parts = parsed.map((entry) => (entry.spdx?.kind === 'id' ? entry.spdx.id : (entry.spdx?.expression ?? '')));
     const expression = parts.length === 1 ? (parts[0] ?? '') : parts.map((part) => (/\s/.test(part) ? `(${part})` : part)).join(' AND ');
-    return [new Models.LicenseExpression(expression)];
+    return [{ expression }];
   }
-  return parsed.map((entry) =>
-    entry.spdx?.kind === 'id' ? new Models.SpdxLicense(entry.spdx.id) : new Models.NamedLicense(entry.text),
+  const choices: Choice[] = parsed.map((entry) =>
+    entry.spdx?.kind === 'id' ? { kind: 'id', text: entry.spdx.id } : { kind: 'name', text: entry.text },
+  );
+  // The library orders licenses by model class name (LicenseExpression <
+  // NamedLicense < SpdxLicense), then by text; an id missing from its SPDX
+  // list sorts as an id but is written as a name.
+  choices.sort((a, b) => (a.kind === b.kind ? compare(a.text, b.text) : KIND_ORDER[a.kind] - KIND_ORDER[b.kind]));
+  return choices.map((choice) =>
+    choice.kind === 'id' && SPDX.isSupportedSpdxId(choice.text) ? { license: { id: choice.text } } : { license: { name: choice.text } },
   );
 }
 
-function distroComponent(distro: Distro): Models.Component {
-  const props: [string, string][] = [[PROP.distroSource, distro.source]];
-  if (distro.versionCodename) props.push([PROP.distroCodename, distro.versionCodename]);
-  for (const like of distro.idLike) props.push([PROP.distroIdLike, like]);
-  return new Models.Component(Enums.ComponentType.OperatingSystem, distro.id, {
-    bomRef: `bulkhead:distro:${distro.id}${distro.versionId ? `@${distro.versionId}` : ''}`,
+const KIND_ORDER: Record<Choice['kind'], number> = { expression: 0, name: 1, id: 2 };
+
+function distroEntry(distro: Distro): Entry {
+  const props: Property[] = [{ name: PROP.distroSource, value: distro.source }];
+  if (distro.versionCodename) props.push({ name: PROP.distroCodename, value: distro.versionCodename });
+  for (const like of distro.idLike) props.push({ name: PROP.distroIdLike, value: like });
+  return {
+    component: component('operating-system', distro.id, {
+      bomRef: `bulkhead:distro:${distro.id}${distro.versionId ? `@${distro.versionId}` : ''}`,
+      version: distro.versionId,
+      description: distro.prettyName,
+      properties: props,
+    }),
+    purl: undefined,
+    name: distro.id,
     version: distro.versionId,
-    description: distro.prettyName,
-    properties: properties(props),
-  });
+    dependsOn: new Set(),
+  };
 }
 
-function addImageFacts(root: Models.Component, image: ImageMetadata, version: string | undefined): void {
-  const props: [string, string][] = [
-    [PROP.imageConfigDigest, image.configDigest],
-    [PROP.imageOs, image.os],
-    [PROP.imageArchitecture, image.architecture],
+function imageProperties(image: ImageMetadata): Property[] {
+  const props: Property[] = [
+    { name: PROP.imageConfigDigest, value: image.configDigest },
+    { name: PROP.imageOs, value: image.os },
+    { name: PROP.imageArchitecture, value: image.architecture },
   ];
   const optional: [string, string | undefined][] = [
     [PROP.imageManifestDigest, image.manifestDigest],
@@ -156,15 +319,15 @@ function addImageFacts(root: Models.Component, image: ImageMetadata, version: st
     [PROP.imageCmd, image.config.cmd && JSON.stringify(image.config.cmd)],
     [PROP.imageHealthcheck, image.config.healthcheck && JSON.stringify(image.config.healthcheck)],
   ];
-  for (const [name, value] of optional) if (value !== undefined && value !== '') props.push([name, value]);
-  for (const tag of image.repoTags) props.push([PROP.imageRepoTag, tag]);
-  for (const digest of image.repoDigests) props.push([PROP.imageRepoDigest, digest]);
-  for (const port of image.config.exposedPorts) props.push([PROP.imageExposedPort, port]);
-  for (const volume of image.config.volumes) props.push([PROP.imageVolume, volume]);
-  for (const [key, value] of Object.entries(image.config.labels)) props.push([`${PROP.imageLabelPrefix}${key}`, value]);
+  for (const [name, value] of optional) if (value !== undefined && value !== '') props.push({ name, value });
+  for (const tag of image.repoTags) props.push({ name: PROP.imageRepoTag, value: tag });
+  for (const digest of image.repoDigests) props.push({ name: PROP.imageRepoDigest, value: digest });
+  for (const port of image.config.exposedPorts) props.push({ name: PROP.imageExposedPort, value: port });
+  for (const volume of image.config.volumes) props.push({ name: PROP.imageVolume, value: volume });
+  for (const [key, value] of Object.entries(image.config.labels)) props.push({ name: `${PROP.imageLabelPrefix}${key}`, value });
   for (const layer of image.layers) {
     const prefix = `${PROP.imageLayerPrefix}${layer.index}:`;
-    props.push([`${prefix}diffId`, layer.diffId]);
+    props.push({ name: `${prefix}diffId`, value: layer.diffId });
     const facts: [string, string | number | undefined][] = [
       ['digest', layer.digest],
       ['mediaType', layer.mediaType],
@@ -172,14 +335,8 @@ function addImageFacts(root: Models.Component, image: ImageMetadata, version: st
       ['createdBy', layer.createdBy],
       ['created', layer.created],
     ];
-    for (const [key, value] of facts) if (value !== undefined && value !== '') props.push([`${prefix}${key}`, String(value)]);
+    for (const [key, value] of facts) if (value !== undefined && value !== '') props.push({ name: `${prefix}${key}`, value: String(value) });
   }
   // Image environment variables are left out on purpose: they routinely hold secrets.
-  for (const property of properties(props)) root.properties.add(property);
-  const hex = /^sha256:([a-f0-9]{64})$/.exec(version ?? '')?.[1];
-  if (hex !== undefined) root.hashes.set(Enums.HashAlgorithm['SHA-256'], hex);
-}
-
-function properties(pairs: readonly (readonly [string, string])[]): Models.PropertyRepository {
-  return new Models.PropertyRepository(pairs.map(([name, value]) => new Models.Property(name, value)));
+  return props;
 }
