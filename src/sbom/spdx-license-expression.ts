@@ -5,7 +5,7 @@
  * name or LicenseRef). License identifiers are checked against the SPDX list
  * the CycloneDX library ships, so an id we emit is one its schema accepts.
  */
-import { SPDX } from '@cyclonedx/cyclonedx-library';
+import * as SPDX from '@cyclonedx/cyclonedx-library/SPDX';
 
 export type SpdxLicenseExpression =
   | { readonly kind: 'id'; readonly id: string }

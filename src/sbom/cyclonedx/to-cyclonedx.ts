@@ -12,7 +12,7 @@
  * and checks that both write the same bytes.
  */
 import { randomUUID } from 'node:crypto';
-import { SPDX } from '@cyclonedx/cyclonedx-library';
+import * as SPDX from '@cyclonedx/cyclonedx-library/SPDX';
 import type { Distro } from '../../domain/distro.js';
 import type { ImageMetadata } from '../../domain/image.js';
 import type { Inventory } from '../../domain/inventory.js';
