@@ -8,6 +8,7 @@
 import type { Kysely } from 'kysely';
 import type { StoreSchema } from '../../store/schema.js';
 import type { SeenReference } from './image-identity.js';
+import { jsonOr } from './image-views.js';
 
 export async function recordImageTags(db: Kysely<StoreSchema>, digest: string, tags: readonly SeenReference[], now: string): Promise<void> {
   for (const t of tags) {
@@ -41,10 +42,5 @@ export async function recordTagsOfKnownImage(db: Kysely<StoreSchema>, digest: st
 
 /** The JSON list of repositories on an image row; anything else reads as none. */
 export function parseRepositories(json: string): string[] {
-  try {
-    const value: unknown = JSON.parse(json);
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-  } catch {
-    return [];
-  }
+  return jsonOr<unknown[]>(json, [], Array.isArray).filter((v): v is string => typeof v === 'string');
 }
