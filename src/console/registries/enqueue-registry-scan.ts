@@ -24,6 +24,11 @@ export interface RegistryImage {
 
 const DIGEST = /^sha(256|384|512):[a-f0-9]{64,128}$/;
 
+/** The manifest's digest and, for an index, its platform manifests' — the valid ones. */
+function digestsOf(image: RegistryImage): string[] {
+  return [image.digest, ...(image.platformDigests ?? [])].filter((d) => DIGEST.test(d));
+}
+
 /** The stored images among the digests: the manifest's own, or for an index the platform manifests scanned from it. */
 async function storedDigests(ctx: ConsoleContext, digests: readonly string[]): Promise<string[]> {
   if (digests.length === 0) return [];
@@ -52,7 +57,7 @@ function seenAs(registry: RegistryRow, image: RegistryImage & { tag: string }): 
  * is decided again, since rules scoped to that repository now apply to it.
  */
 export async function recordKnownImage(ctx: ConsoleContext, registry: RegistryRow, image: RegistryImage): Promise<boolean> {
-  const stored = await storedDigests(ctx, [image.digest, ...(image.platformDigests ?? [])].filter((d) => DIGEST.test(d)));
+  const stored = await storedDigests(ctx, digestsOf(image));
   const { tag } = image;
   if (stored.length > 0 && tag !== undefined) {
     const now = ctx.now().toISOString();
@@ -70,7 +75,7 @@ export async function recordKnownImage(ctx: ConsoleContext, registry: RegistryRo
  */
 export async function enqueueRegistryScan(ctx: ConsoleContext, registry: RegistryRow, image: RegistryImage, requestedBy: string): Promise<string | undefined> {
   if (await recordKnownImage(ctx, registry, image)) return undefined;
-  const digests = [image.digest, ...(image.platformDigests ?? [])].filter((d) => DIGEST.test(d));
+  const digests = digestsOf(image);
   if (digests.length > 0 && await isPending(ctx, digests)) return undefined;
   const payload: ScanTargetJob = {
     // Tag and digest: the worker pulls exactly this digest, and the inventory remembers the tag it was seen under.
