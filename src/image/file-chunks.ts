@@ -6,11 +6,13 @@
  * Recycled buffers cost neither. The price is a contract on the reader: a
  * chunk's bytes stay valid only until RECYCLE_AFTER more chunks were asked
  * for, so whatever is kept must be copied (the layer reader copies file
- * bodies, and parses headers before it moves on).
+ * bodies, and parses headers before it moves on). A buffer lent out with
+ * buffer-loan.ts is not read into again before it is returned.
  */
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { ImageFormatError } from '../domain/errors.js';
+import { bufferReturned } from './buffer-loan.js';
 
 export interface FileChunks extends AsyncIterable<Buffer> {
   /** Closes the file; safe to call at any point, more than once. */
@@ -40,12 +42,15 @@ export function fileChunks(file: string, start: number, length: number): FileChu
   async function* chunks(): AsyncGenerator<Buffer, void, undefined> {
     if (length === 0) return;
     handle = await open(file, 'r');
-    const pool = Array.from({ length: Math.min(RECYCLE_AFTER, Math.ceil(length / CHUNK_BYTES)) }, () => Buffer.allocUnsafeSlow(CHUNK_BYTES));
+    // Shared memory, so the layer hash can lend a chunk to its worker instead of copying it (buffer-loan.ts).
+    const pool = Array.from({ length: Math.min(RECYCLE_AFTER, Math.ceil(length / CHUNK_BYTES)) }, () => Buffer.from(new SharedArrayBuffer(CHUNK_BYTES)));
     let next = 0;
     let at = 0;
     const readChunk = async (): Promise<Buffer | undefined> => {
       if (at >= length || closed || !handle) return undefined;
       const buffer = pool[next++ % pool.length] as Buffer;
+      const lent = bufferReturned(buffer.buffer);
+      if (lent) await lent;
       const want = Math.min(CHUNK_BYTES, length - at);
       let got = 0;
       while (got < want) {

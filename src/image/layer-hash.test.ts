@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { bufferReturned } from './buffer-loan.js';
 import { createLayerHash, PARALLEL_HASH_MIN_BYTES } from './layer-hash.js';
 
 /** Feeds `data` in uneven pieces (so pieces straddle the worker's 1 MiB slots), waiting when asked to. */
@@ -53,5 +54,43 @@ describe('createLayerHash', () => {
     expect(workerHandles().length).toBeGreaterThan(0);
     expect(await hash.digest()).toBe(reference('sha256', big));
     expect(workerHandles()).toEqual([]);
+  });
+});
+
+describe('createLayerHash with chunks in shared memory', () => {
+  it('hashes lent chunks in place, and a reader that waits for their return may reuse the buffers', async () => {
+    // Two recycled shared buffers, as file-chunks.ts reads a layer: were a buffer refilled while the worker
+    // still read it, the digest would cover the new bytes instead of the old ones.
+    const pool = [Buffer.from(new SharedArrayBuffer(1 << 20)), Buffer.from(new SharedArrayBuffer(1 << 20))];
+    const data = randomBytes(PARALLEL_HASH_MIN_BYTES + (1 << 20) + 4097);
+    const hash = createLayerHash('sha256', data.length);
+    for (let at = 0, n = 0; at < data.length; at += 1 << 20, n++) {
+      const buffer = pool[n % pool.length] as Buffer;
+      await bufferReturned(buffer.buffer);
+      const length = data.copy(buffer, 0, at, Math.min(data.length, at + (1 << 20)));
+      const waiting = hash.update(buffer.subarray(0, length));
+      // Lent, not copied: the buffer is out until the worker has read it.
+      expect(bufferReturned(buffer.buffer)).toBeDefined();
+      if (waiting) await waiting;
+    }
+    expect(await hash.digest()).toBe(reference('sha256', data));
+    expect(pool.map((b) => bufferReturned(b.buffer))).toEqual([undefined, undefined]);
+  });
+
+  it('keeps the order of copied and lent bytes', async () => {
+    const data = randomBytes(PARALLEL_HASH_MIN_BYTES + 1000);
+    const shared = Buffer.from(new SharedArrayBuffer(data.length));
+    data.copy(shared);
+    const hash = createLayerHash('sha256', data.length);
+    // Alternates plain (copied into slots) and shared (lent) pieces of uneven sizes.
+    let at = 0;
+    for (let i = 0; at < data.length; i++) {
+      const end = Math.min(data.length, at + 700_001 + i * 13);
+      const waiting = hash.update(i % 2 === 0 ? data.subarray(at, end) : shared.subarray(at, end));
+      if (waiting) await waiting;
+      at = end;
+    }
+    expect(await hash.digest()).toBe(reference('sha256', data));
+    expect(bufferReturned(shared.buffer)).toBeUndefined();
   });
 });

@@ -1,13 +1,16 @@
 /**
  * Digests of layer bytes as they stream past. A large layer is hashed on a
  * worker thread so that the tar parsing on the main thread and the SHA-256
- * (a third of a large image's read time) use two cores: each chunk is copied
- * into a shared 1 MiB slot (a memcpy costs a tenth of hashing it) and the
- * worker hashes exactly those bytes, so what is verified is what was parsed.
- * Small layers, and any process where a worker cannot start, hash inline.
+ * (a third of a large image's read time) use two cores. A chunk that already
+ * lives in shared memory (file-chunks.ts reads into it) is lent to the worker
+ * as it is (buffer-loan.ts keeps its owner from reading into it until the
+ * worker is done); any other chunk is copied into a shared 1 MiB slot. Either
+ * way the worker hashes exactly the bytes that were parsed. Small layers, and
+ * any process where a worker cannot start, hash inline.
  */
 import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
+import { lendBuffer } from './buffer-loan.js';
 
 export interface LayerHash {
   /** Feeds the next bytes; returns a promise only when the worker is behind and the caller should wait. */
@@ -31,10 +34,18 @@ const IDLE_MS = 2000;
 
 type ToWorker =
   | { readonly op: 'open'; readonly id: number; readonly algorithm: HashAlgorithm }
-  | { readonly op: 'data'; readonly id: number; readonly slot: number; readonly length: number; readonly buffer: SharedArrayBuffer }
+  | {
+      readonly op: 'data';
+      readonly id: number;
+      /** Echoed back in 'free' once the worker no longer reads the bytes. */
+      readonly ticket: number;
+      readonly buffer: SharedArrayBuffer;
+      readonly offset: number;
+      readonly length: number;
+    }
   | { readonly op: 'end' | 'abort'; readonly id: number };
 
-type FromWorker = { readonly op: 'free'; readonly slot: number } | { readonly op: 'digest'; readonly id: number; readonly hex: string };
+type FromWorker = { readonly op: 'free'; readonly ticket: number } | { readonly op: 'digest'; readonly id: number; readonly hex: string };
 
 // CommonJS source evaluated in the worker: a file next to this one would not exist when the TypeScript sources run under vitest.
 const WORKER_SOURCE = `
@@ -44,8 +55,8 @@ const hashes = new Map();
 parentPort.on('message', (m) => {
   if (m.op === 'open') hashes.set(m.id, createHash(m.algorithm));
   else if (m.op === 'data') {
-    hashes.get(m.id)?.update(new Uint8Array(m.buffer, 0, m.length));
-    parentPort.postMessage({ op: 'free', slot: m.slot });
+    hashes.get(m.id)?.update(new Uint8Array(m.buffer, m.offset, m.length));
+    parentPort.postMessage({ op: 'free', ticket: m.ticket });
   } else if (m.op === 'end') {
     const hash = hashes.get(m.id);
     hashes.delete(m.id);
@@ -62,8 +73,11 @@ interface HashWorker {
   /** Updates waiting for a free slot. */
   readonly waiting: Array<() => void>;
   readonly digests: Map<number, { resolve(hex: string): void; reject(error: Error): void }>;
+  /** What to do when the worker is done with the bytes of a 'data' message: free a slot or return a loan. */
+  readonly tickets: Map<number, () => void>;
   open: number;
   nextId: number;
+  nextTicket: number;
   failure?: Error;
   idle?: NodeJS.Timeout;
 }
@@ -78,11 +92,12 @@ function startWorker(): HashWorker | undefined {
   } catch {
     return undefined;
   }
-  const state: HashWorker = { worker, buffers: [], views: [], free: [], waiting: [], digests: new Map(), open: 0, nextId: 1 };
+  const state: HashWorker = { worker, buffers: [], views: [], free: [], waiting: [], digests: new Map(), tickets: new Map(), open: 0, nextId: 1, nextTicket: 1 };
   worker.on('message', (message: FromWorker) => {
     if (message.op === 'free') {
-      state.free.push(message.slot);
-      state.waiting.shift()?.();
+      const done = state.tickets.get(message.ticket);
+      state.tickets.delete(message.ticket);
+      done?.();
     } else {
       const pending = state.digests.get(message.id);
       state.digests.delete(message.id);
@@ -94,6 +109,9 @@ function startWorker(): HashWorker | undefined {
     if (shared === state) shared = undefined;
     for (const pending of state.digests.values()) pending.reject(state.failure);
     state.digests.clear();
+    // The worker will not read those bytes any more: lent buffers go back to their readers.
+    for (const done of state.tickets.values()) done();
+    state.tickets.clear();
     for (const wake of state.waiting.splice(0)) wake();
   };
   worker.on('error', fail);
@@ -144,12 +162,22 @@ export function createLayerHash(algorithm: HashAlgorithm, sizeHint: number | und
   const post = (message: ToWorker): void => state.worker.postMessage(message);
   post({ op: 'open', id, algorithm });
 
+  const postData = (buffer: SharedArrayBuffer, offset: number, length: number, done: () => void): void => {
+    const ticket = state.nextTicket++;
+    state.tickets.set(ticket, done);
+    post({ op: 'data', id, ticket, buffer, offset, length });
+  };
+  const freeSlot = (freed: number) => (): void => {
+    state.free.push(freed);
+    state.waiting.shift()?.();
+  };
+
   let slot = -1;
   let fill = 0;
   let closed = false;
   const flush = (): void => {
     if (slot < 0) return;
-    post({ op: 'data', id, slot, length: fill, buffer: state.buffers[slot] as SharedArrayBuffer });
+    postData(state.buffers[slot] as SharedArrayBuffer, 0, fill, freeSlot(slot));
     slot = -1;
     fill = 0;
   };
@@ -184,6 +212,12 @@ export function createLayerHash(algorithm: HashAlgorithm, sizeHint: number | und
   return {
     update(chunk) {
       if (state.failure) throw state.failure;
+      if (chunk.buffer instanceof SharedArrayBuffer) {
+        // Bytes before it that sit in a slot go first: the worker hashes in message order.
+        flush();
+        postData(chunk.buffer, chunk.byteOffset, chunk.length, lendBuffer(chunk.buffer));
+        return undefined;
+      }
       const stopped = copy(chunk, 0);
       if (stopped === chunk.length) return undefined;
       // Every slot is with the worker: wait for one, then go on with the rest of this chunk.
