@@ -58,13 +58,31 @@ export function isZeroBlock(block: Buffer): boolean {
 const CHKSUM_START = 148;
 const CHKSUM_END = 156;
 
+/** Sum of the block's bytes, the checksum field counted as eight spaces. */
+function unsignedSum(block: Buffer): number {
+  let sum = 0x20 * (CHKSUM_END - CHKSUM_START);
+  for (let i = CHKSUM_START; i < CHKSUM_END; i++) sum -= block[i] as number;
+  if (block.byteOffset % 4 === 0) {
+    // Two bytes summed per 16-bit lane, four per word: a quarter of the loop turns. A lane holds at most
+    // 128 words × 255, well inside 16 bits, so no carry crosses lanes.
+    const words = new Uint32Array(block.buffer, block.byteOffset, BLOCK / 4);
+    let even = 0;
+    let odd = 0;
+    for (let i = 0; i < BLOCK / 4; i++) {
+      const w = words[i] as number;
+      even += w & 0x00ff00ff;
+      odd += (w >>> 8) & 0x00ff00ff;
+    }
+    return sum + (even & 0xffff) + (even >>> 16) + (odd & 0xffff) + (odd >>> 16);
+  }
+  for (let i = 0; i < BLOCK; i++) sum += block[i] as number;
+  return sum;
+}
+
 function checksumMatches(block: Buffer): boolean {
   const stored = parseNumeric(block, CHKSUM_START, 8, 'chksum');
   // Runs for every header of every layer: the unsigned sum first, the signed one only when that fails.
-  let unsigned = 0x20 * (CHKSUM_END - CHKSUM_START);
-  for (let i = 0; i < CHKSUM_START; i++) unsigned += block[i] as number;
-  for (let i = CHKSUM_END; i < BLOCK; i++) unsigned += block[i] as number;
-  if (stored === unsigned) return true;
+  if (stored === unsignedSum(block)) return true;
   let signed = 0x20 * (CHKSUM_END - CHKSUM_START);
   for (let i = 0; i < BLOCK; i++) {
     if (i >= CHKSUM_START && i < CHKSUM_END) continue;
