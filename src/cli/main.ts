@@ -6,7 +6,7 @@
  * with the stack and stage timings under --debug.
  */
 import { Command, CommanderError } from 'commander';
-import { toolVersion } from '../scan/index.js';
+import { toolVersion } from '../scan/tool-version.js';
 import { ExitCode, describeError } from './exit.js';
 
 const program = new Command('bulkhead')

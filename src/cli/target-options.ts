@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { text } from 'node:stream/consumers';
 import type { Inventory } from '../domain/inventory.js';
 import { BadInputError } from '../domain/errors.js';
-import { inventory, type InventoryOptions } from '../scan/index.js';
+import { inventory, type InventoryOptions } from '../scan/inventory-target.js';
 import { createProgressDisplay } from './progress-display.js';
 
 export interface TargetOptions {
