@@ -3,7 +3,7 @@
  * into an inventory's packages: stable ids, foundBy, relationships by id, and
  * the warnings they raised. A failing cataloger is a warning, not a crash.
  */
-import { createHash } from 'node:crypto';
+import crypto from 'node:crypto';
 import type { Distro } from '../domain/distro.js';
 import { OS_ECOSYSTEMS } from '../domain/ecosystem.js';
 import type { ScanWarning, CatalogerRun } from '../domain/inventory.js';
@@ -39,14 +39,22 @@ export function selectFiles(
   const selected = new Map<Cataloger, FileEntry[]>(catalogers.map((c) => [c, []]));
   for (const entry of candidates) {
     if (entry.type === 'dir' || entry.type === 'other') continue;
-    const target = entry.type === 'file' ? entry : tree.get(entry.path);
-    if (target?.type !== 'file') continue;
+    // A link's target is looked up only once some cataloger wants the link: most links (an image's
+    // thousands of /etc/alternatives and library links) are wanted by none.
+    let target: FileEntry | undefined = entry.type === 'file' ? entry : undefined;
+    let realPath: string | undefined = entry.type === 'file' ? entry.path : undefined;
+    let looked = entry.type === 'file';
     for (const cataloger of catalogers) {
       if (!wants(cataloger, entry.path, tree)) continue;
+      if (!looked) {
+        target = tree.get(entry.path);
+        realPath = tree.resolve(entry.path);
+        looked = true;
+      }
+      if (target?.type !== 'file') break;
       // A link to a file the cataloger reads anyway would report the same package twice.
-      const realPath = entry.type === 'file' ? entry.path : tree.resolve(entry.path);
       if (realPath !== entry.path && realPath !== undefined && wants(cataloger, realPath, tree)) continue;
-      selected.get(cataloger)?.push({ ...target, path: entry.path });
+      selected.get(cataloger)?.push(target === entry ? entry : { ...target, path: entry.path });
     }
   }
   for (const files of selected.values()) files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -95,12 +103,8 @@ export async function runCatalogers(
       const { key, files, ...rest } = draft;
       const id = uniqueId(`${rest.purl}|${rest.locations[0]?.path ?? ''}`, usedIds);
       if (key !== undefined) idByKey.set(key, id);
-      const introducedBy = files ? introducingLayer(tree, files, layerIndex) : undefined;
+      const introducedBy = files ? claimFiles(tree, files, layerIndex, id, owned) : undefined;
       const locations = introducedBy && rest.locations[0] ? [{ ...rest.locations[0], layer: introducedBy }, ...rest.locations.slice(1)] : rest.locations;
-      for (const file of files ?? []) {
-        const canonical = tree.resolve(file) ?? file;
-        if (!owned.has(canonical)) owned.set(canonical, id);
-      }
       packages.push({ ...rest, locations, id, foundBy: cataloger.name });
     }
     for (const rel of result.relationships ?? []) {
@@ -147,15 +151,26 @@ function claimOwned(
 }
 
 /**
- * The earliest layer holding one of the package's files: an install or
- * upgrade rewrites all of them, while a later layer may touch only a few
- * (a config edit), so the minimum is the layer that brought this version in.
+ * Records the package `id` as the owner of each of its files (by canonical
+ * path, first package wins) and returns the earliest layer holding one of
+ * them: an install or upgrade rewrites all of them, while a later layer may
+ * touch only a few (a config edit), so the minimum is the layer that brought
+ * this version in. One lstat per file serves both: an entry that is not a
+ * link is its own canonical path (a dpkg package lists tens of thousands).
  */
-function introducingLayer(tree: FileTree, files: readonly string[], layerIndex: ReadonlyMap<string, number>): string | undefined {
+function claimFiles(
+  tree: FileTree,
+  files: readonly string[],
+  layerIndex: ReadonlyMap<string, number>,
+  id: string,
+  owned: Map<string, string>,
+): string | undefined {
   let best: string | undefined;
   let bestIndex = Infinity;
   for (const file of files) {
     const entry = tree.lstat(file);
+    const canonical = entry === undefined ? file : entry.type === 'symlink' || entry.type === 'hardlink' ? (tree.resolve(file) ?? file) : entry.path;
+    if (!owned.has(canonical)) owned.set(canonical, id);
     if (!entry?.layer || entry.type === 'dir') continue;
     const index = layerIndex.get(entry.layer) ?? Infinity;
     if (best === undefined || index < bestIndex) {
@@ -188,9 +203,15 @@ export async function keepSniffed(tree: FileTree, cataloger: Cataloger, files: F
 
 /** Short, stable id from the package's identity; collisions get a counter. */
 function uniqueId(seed: string, used: Set<string>): string {
-  const base = `pkg-${createHash('sha256').update(seed).digest('hex').slice(0, 16)}`;
+  const base = `pkg-${sha256Hex(seed).slice(0, 16)}`;
   let id = base;
   for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
   used.add(id);
   return id;
+}
+
+/** The one-shot crypto.hash (Node 20.12+) is a few times cheaper than a Hash object per package; same digest. */
+const oneShotHash = (crypto as { hash?: typeof crypto.hash }).hash;
+function sha256Hex(text: string): string {
+  return oneShotHash ? oneShotHash('sha256', text, 'hex') : crypto.createHash('sha256').update(text).digest('hex');
 }
