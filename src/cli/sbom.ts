@@ -1,10 +1,11 @@
 /** `bulkhead sbom TARGET [--format cyclonedx|spdx|json] [-o FILE]` */
 import { Option, type Command } from 'commander';
-import { toCycloneDx, toInventoryJson, toSpdx } from '../sbom/index.js';
+import { cycloneDxPieces, inventoryJsonPieces, spdxPieces } from '../sbom/index.js';
 import { addTargetOptions, inventoryFromCli, type TargetOptions } from './target-options.js';
 import { writeOutput } from './output.js';
 
-const WRITERS = { cyclonedx: toCycloneDx, spdx: toSpdx, json: toInventoryJson } as const;
+// Streamed: the document is written as it is produced, never held whole (issue #3's peak RSS).
+const WRITERS = { cyclonedx: cycloneDxPieces, spdx: spdxPieces, json: inventoryJsonPieces } as const;
 
 export function registerSbomCommand(program: Command): void {
   addTargetOptions(

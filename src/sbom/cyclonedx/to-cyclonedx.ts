@@ -4,12 +4,14 @@
  * Package.id. Bulkhead facts without a CycloneDX field travel as `bulkhead:`
  * properties (see property-names.ts) so that readSbom can restore them.
  *
- * The document is built as plain objects in the key order, list order and
- * omission rules of @cyclonedx/cyclonedx-library's JSON normalizer with
- * `sortLists` (version 10), and stringified once: the library's models and
- * normalizer cost several times the CPU and heap on images with thousands of
- * packages. to-cyclonedx-reference.test.ts holds the library-based writer
- * and checks that both write the same bytes.
+ * The document is described with plain objects in the key order, list order
+ * and omission rules of @cyclonedx/cyclonedx-library's JSON normalizer with
+ * `sortLists` (version 10): the library's models and normalizer cost several
+ * times the CPU and heap on images with thousands of packages. It is written
+ * piece by piece (json-pieces.ts), one component at a time, so that neither
+ * all components nor the whole text are ever held at once.
+ * to-cyclonedx-reference.test.ts holds the library-based writer and checks
+ * that both write the same bytes.
  */
 import { randomUUID } from 'node:crypto';
 import * as SPDX from '@cyclonedx/cyclonedx-library/SPDX';
@@ -19,6 +21,7 @@ import type { Inventory } from '../../domain/inventory.js';
 import type { DependencyScope, Package } from '../../domain/package.js';
 import { imageSubject } from '../image-subject.js';
 import { parseSpdxExpression, type SpdxLicenseExpression } from '../spdx-license-expression.js';
+import { jsonArrayOf, jsonPieces } from '../json-pieces.js';
 import { collate as compare, collationRanks } from './collation-ranks.js';
 import { PROP } from './property-names.js';
 
@@ -50,19 +53,38 @@ interface Component {
   readonly properties: Property[] | undefined;
 }
 
-/** What the library's Component.compare looks at besides the bom-ref. */
+/**
+ * One component of the document before it is written: what ordering and
+ * dependencies need, with the component itself built only when the writer
+ * reaches it.
+ */
 interface Entry {
-  readonly component: Component;
+  /** Final bom-ref: a missing or repeated one is renamed before anything is written. */
+  ref: string | undefined;
+  /** What the library's Component.compare looks at besides the bom-ref. */
   readonly purl: string | undefined;
   readonly name: string;
   readonly version: string | undefined;
   /** Final bom-refs this component depends on, in insertion order. */
   readonly dependsOn: Set<string>;
+  readonly build: (ref: string | undefined, compareProperties: PropertyOrder) => Component;
 }
+
+type PropertyOrder = (a: Property, b: Property) => number;
 
 const SERIAL_NUMBER = /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/** The document as one string: cycloneDxPieces joined. */
 export function toCycloneDx(inv: Inventory, options: CycloneDxOptions = {}): string {
+  return [...cycloneDxPieces(inv, options)].join('');
+}
+
+/**
+ * The document piece by piece (at most one component or dependency each):
+ * the ordering is decided on small entries first, then each component is
+ * built, written and dropped in turn, so the document never exists whole.
+ */
+export function* cycloneDxPieces(inv: Inventory, options: CycloneDxOptions = {}): Generator<string, void, undefined> {
   const subject = imageSubject(inv);
   const rootProps = inv.image === undefined ? [] : imageProperties(inv.image);
   const hex = inv.image === undefined ? undefined : /^sha256:([a-f0-9]{64})$/.exec(subject.version ?? '')?.[1];
@@ -88,23 +110,33 @@ export function toCycloneDx(inv: Inventory, options: CycloneDxOptions = {}): str
     entries.push(entry);
   }
 
-  const all = [root, ...entries.map((entry) => entry.component)];
-  const nameRanks = collationRanks(all.flatMap((c) => (c.properties ?? []).map((property) => property.name)));
-  const compareProperties = (a: Property, b: Property): number =>
+  // Properties are ordered by name first. Ranks over a superset of the names
+  // order any two of them as ranks over exactly the written names would, so
+  // every name the components can use is ranked before any is built.
+  const nameRanks = collationRanks([
+    ...Object.values(PROP),
+    ...memo.locationPath,
+    ...memo.locationLayer,
+    ...memo.metadata.values(),
+    ...rootProps.map((property) => property.name),
+  ]);
+  const compareProperties: PropertyOrder = (a, b) =>
     (nameRanks.get(a.name) ?? 0) - (nameRanks.get(b.name) ?? 0) || compare(a.value, b.value);
-  for (const c of all) c.properties?.sort(compareProperties);
+  root.properties?.sort(compareProperties);
 
   // The library's serializer renames a missing, empty or repeated bom-ref
   // (in document order) to a random one before it writes anything.
   const known = new Set(['']);
-  for (const c of [root, ...entries.map((entry) => entry.component)]) {
-    let ref = c['bom-ref'];
-    if (ref === undefined || known.has(ref)) {
-      ref = `BomRef${Math.random().toString(32).substring(1)}${Math.random().toString(32).substring(1)}`;
-      c['bom-ref'] = ref;
-    }
+  const unique = (given: string | undefined): string => {
+    const ref =
+      given === undefined || known.has(given)
+        ? `BomRef${Math.random().toString(32).substring(1)}${Math.random().toString(32).substring(1)}`
+        : given;
     known.add(ref);
-  }
+    return ref;
+  };
+  root['bom-ref'] = unique(root['bom-ref']);
+  for (const entry of entries) entry.ref = unique(entry.ref);
   // Every list below is ordered by bom-ref first: collate each ref once.
   const refRanks = collationRanks(known);
   const refRank = (ref: string | undefined): number => refRanks.get(ref ?? '') ?? 0;
@@ -114,19 +146,17 @@ export function toCycloneDx(inv: Inventory, options: CycloneDxOptions = {}): str
     if (rel.type !== 'depends-on') continue;
     const from = byId.get(rel.from);
     const to = byId.get(rel.to);
-    if (from !== undefined && to !== undefined && from !== to) from.dependsOn.add(to.component['bom-ref'] ?? '');
+    if (from !== undefined && to !== undefined && from !== to) from.dependsOn.add(to.ref ?? '');
   }
 
-  const dependencies: { ref: string; dependsOn: string[] | undefined }[] = [
-    { ref: root['bom-ref'] ?? '', dependsOn: undefined },
-  ];
-  for (const entry of entries) {
-    const dependsOn = [...entry.dependsOn].sort(byRank);
-    dependencies.push({ ref: entry.component['bom-ref'] ?? '', dependsOn: dependsOn.length > 0 ? dependsOn : undefined });
-  }
-  dependencies.sort((a, b) => byRank(a.ref, b.ref));
+  // The library sorts dependencies by ref alone (a stable sort from document
+  // order) but components with tie-breaks: two orders of the same entries.
+  const rootRef = root['bom-ref'] ?? '';
+  // null is the root (Array#sort would move an undefined to the end unseen).
+  const dependents: (Entry | null)[] = [null, ...entries];
+  dependents.sort((a, b) => byRank(a?.ref ?? rootRef, b?.ref ?? rootRef));
+  entries.sort((a, b) => refRank(a.ref) - refRank(b.ref) || compareTies(a, b));
 
-  entries.sort((a, b) => refRank(a.component['bom-ref']) - refRank(b.component['bom-ref']) || compareTies(a, b));
   const serialNumber = options.serialNumber ?? `urn:uuid:${randomUUID()}`;
   const doc = {
     $schema: 'http://cyclonedx.org/schema/bom-1.6.schema.json',
@@ -139,10 +169,21 @@ export function toCycloneDx(inv: Inventory, options: CycloneDxOptions = {}): str
       tools: { components: [{ type: 'application', name: inv.tool.name, version: inv.tool.version || undefined }] },
       component: root,
     },
-    components: entries.map((entry) => entry.component),
-    dependencies,
+    components: jsonArrayOf(mapIterable(entries, (entry) => entry.build(entry.ref, compareProperties))),
+    dependencies: jsonArrayOf(
+      mapIterable(dependents, (entry) => {
+        if (entry === null) return { ref: rootRef, dependsOn: undefined };
+        const dependsOn = [...entry.dependsOn].sort(byRank);
+        return { ref: entry.ref ?? '', dependsOn: dependsOn.length > 0 ? dependsOn : undefined };
+      }),
+    ),
   };
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  yield* jsonPieces(doc);
+  yield '\n';
+}
+
+function* mapIterable<T, U>(items: Iterable<T>, map: (item: T) => U): Generator<U, void, undefined> {
+  for (const item of items) yield map(item);
 }
 
 /** Component.compare of the library after equal-collating bom-refs: purl when both have one, else group, name, version. */
@@ -155,7 +196,7 @@ function component(
   type: string,
   name: string,
   fields: {
-    bomRef: string;
+    bomRef: string | undefined;
     version?: string | undefined;
     description?: string | undefined;
     scope?: string | undefined;
@@ -175,7 +216,6 @@ function component(
     hashes: fields.hashes,
     licenses: fields.licenses === undefined || fields.licenses.length === 0 ? undefined : fields.licenses,
     purl: fields.purl,
-    // Sorted once every component's names are known (toCycloneDx).
     properties: fields.properties.length === 0 ? undefined : fields.properties,
   };
 }
@@ -185,6 +225,30 @@ function packageEntry(
   layers: ReadonlyMap<string, { readonly createdBy?: string }>,
   memo: Memo,
 ): Entry {
+  // Every property name this package can use, for the ranks taken before any component is built.
+  for (let n = 0; n < pkg.locations.length; n++) locationNames(memo, n);
+  for (const key of Object.keys(pkg.metadata ?? {})) metadataName(memo, key);
+  const purl = pkg.purl || undefined;
+  const version = pkg.version || undefined;
+  return {
+    ref: pkg.id,
+    purl,
+    name: pkg.name,
+    version,
+    dependsOn: new Set(),
+    build: (ref, compareProperties) =>
+      component(pkg.ecosystem === 'binary' ? 'application' : 'library', pkg.name, {
+        bomRef: ref,
+        version,
+        scope: pkg.scope === undefined ? undefined : COMPONENT_SCOPE[pkg.scope],
+        licenses: licenseChoice(pkg.licenses, memo.spdx),
+        purl,
+        properties: packageProperties(pkg, layers, memo).sort(compareProperties),
+      }),
+  };
+}
+
+function packageProperties(pkg: Package, layers: ReadonlyMap<string, { readonly createdBy?: string }>, memo: Memo): Property[] {
   const props: Property[] = [{ name: PROP.foundBy, value: pkg.foundBy }];
   if (pkg.arch) props.push({ name: PROP.arch, value: pkg.arch });
   if (pkg.scope) props.push({ name: PROP.scope, value: pkg.scope });
@@ -201,33 +265,26 @@ function packageEntry(
     if (createdBy) props.push({ name: PROP.layerCreatedBy, value: createdBy });
   }
   pkg.locations.forEach((location, n) => {
-    props.push({ name: (memo.locationPath[n] ??= `${PROP.locationPrefix}${n}:path`), value: location.path });
-    if (location.layer !== undefined) {
-      props.push({ name: (memo.locationLayer[n] ??= `${PROP.locationPrefix}${n}:layer`), value: location.layer });
-    }
+    const names = locationNames(memo, n);
+    props.push({ name: names.path, value: location.path });
+    if (location.layer !== undefined) props.push({ name: names.layer, value: location.layer });
   });
-  for (const [key, value] of Object.entries(pkg.metadata ?? {})) {
-    let name = memo.metadata.get(key);
-    if (name === undefined) memo.metadata.set(key, (name = `${PROP.metadataPrefix}${key}`));
-    props.push({ name, value: String(value) });
-  }
+  for (const [key, value] of Object.entries(pkg.metadata ?? {})) props.push({ name: metadataName(memo, key), value: String(value) });
+  return props;
+}
 
-  const purl = pkg.purl || undefined;
-  const version = pkg.version || undefined;
+// One string per distinct property name rather than one per property.
+function locationNames(memo: Memo, n: number): { path: string; layer: string } {
   return {
-    component: component(pkg.ecosystem === 'binary' ? 'application' : 'library', pkg.name, {
-      bomRef: pkg.id,
-      version,
-      scope: pkg.scope === undefined ? undefined : COMPONENT_SCOPE[pkg.scope],
-      licenses: licenseChoice(pkg.licenses, memo.spdx),
-      purl,
-      properties: props,
-    }),
-    purl,
-    name: pkg.name,
-    version,
-    dependsOn: new Set(),
+    path: (memo.locationPath[n] ??= `${PROP.locationPrefix}${n}:path`),
+    layer: (memo.locationLayer[n] ??= `${PROP.locationPrefix}${n}:layer`),
   };
+}
+
+function metadataName(memo: Memo, key: string): string {
+  let name = memo.metadata.get(key);
+  if (name === undefined) memo.metadata.set(key, (name = `${PROP.metadataPrefix}${key}`));
+  return name;
 }
 
 interface Memo {
@@ -283,20 +340,23 @@ function licenseChoice(declared: readonly string[], cache: Map<string, SpdxLicen
 const KIND_ORDER: Record<Choice['kind'], number> = { expression: 0, name: 1, id: 2 };
 
 function distroEntry(distro: Distro): Entry {
-  const props: Property[] = [{ name: PROP.distroSource, value: distro.source }];
-  if (distro.versionCodename) props.push({ name: PROP.distroCodename, value: distro.versionCodename });
-  for (const like of distro.idLike) props.push({ name: PROP.distroIdLike, value: like });
   return {
-    component: component('operating-system', distro.id, {
-      bomRef: `bulkhead:distro:${distro.id}${distro.versionId ? `@${distro.versionId}` : ''}`,
-      version: distro.versionId,
-      description: distro.prettyName,
-      properties: props,
-    }),
+    ref: `bulkhead:distro:${distro.id}${distro.versionId ? `@${distro.versionId}` : ''}`,
     purl: undefined,
     name: distro.id,
     version: distro.versionId,
     dependsOn: new Set(),
+    build: (ref, compareProperties) => {
+      const props: Property[] = [{ name: PROP.distroSource, value: distro.source }];
+      if (distro.versionCodename) props.push({ name: PROP.distroCodename, value: distro.versionCodename });
+      for (const like of distro.idLike) props.push({ name: PROP.distroIdLike, value: like });
+      return component('operating-system', distro.id, {
+        bomRef: ref,
+        version: distro.versionId,
+        description: distro.prettyName,
+        properties: props.sort(compareProperties),
+      });
+    },
   };
 }
 

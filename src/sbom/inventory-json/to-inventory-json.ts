@@ -1,4 +1,5 @@
 import type { Inventory } from '../../domain/inventory.js';
+import { jsonPieces } from '../json-pieces.js';
 
 /**
  * Bulkhead's own inventory document: the Inventory exactly as the domain
@@ -6,5 +7,12 @@ import type { Inventory } from '../../domain/inventory.js';
  * the same inventory always gives the same bytes.
  */
 export function toInventoryJson(inv: Inventory): string {
-  return `${JSON.stringify(inv, null, 2)}\n`;
+  return [...inventoryJsonPieces(inv)].join('');
+}
+
+/** The document piece by piece: at most one package, relationship or other list element each. */
+export function* inventoryJsonPieces(inv: Inventory): Generator<string, void, undefined> {
+  // Two levels: the inventory's members, then each element of its lists.
+  yield* jsonPieces(inv, 2);
+  yield '\n';
 }

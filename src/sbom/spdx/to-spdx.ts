@@ -3,12 +3,14 @@
  * The document DESCRIBES the image package, which CONTAINS every package;
  * dependencies are DEPENDS_ON. Declared licenses that are not SPDX become
  * LicenseRef-… entries of hasExtractedLicensingInfos, so licenseDeclared is
- * always a valid expression.
+ * always a valid expression. Written piece by piece (json-pieces.ts), one
+ * package or relationship at a time.
  */
 import { randomUUID } from 'node:crypto';
 import type { Inventory } from '../../domain/inventory.js';
 import type { Package } from '../../domain/package.js';
 import { imageSubject } from '../image-subject.js';
+import { jsonArrayOf, jsonLater, jsonPieces } from '../json-pieces.js';
 import { parseSpdxExpression } from '../spdx-license-expression.js';
 import { createSpdxIdAllocator } from './spdx-element-id.js';
 
@@ -46,7 +48,17 @@ const SPDX_ROOT_ID = 'SPDXRef-DocumentRoot';
 const SPDX_OS_ID = 'SPDXRef-OperatingSystem';
 const SPDX_PACKAGE_PREFIX = 'SPDXRef-Package-';
 
+/** The document as one string: spdxPieces joined. */
 export function toSpdx(inv: Inventory, options: SpdxOptions = {}): string {
+  return [...spdxPieces(inv, options)].join('');
+}
+
+/**
+ * The document piece by piece (at most one package or relationship each):
+ * packages are described, written and dropped one at a time, so the
+ * document never exists whole.
+ */
+export function* spdxPieces(inv: Inventory, options: SpdxOptions = {}): Generator<string, void, undefined> {
   const subject = imageSubject(inv);
   const licenses = createLicenseRefs();
   const packageId = createSpdxIdAllocator(SPDX_PACKAGE_PREFIX);
@@ -63,43 +75,49 @@ export function toSpdx(inv: Inventory, options: SpdxOptions = {}): string {
     externalRefs: subject.purl ? [purlRef(subject.purl)] : undefined,
     primaryPackagePurpose: subject.kind === 'container' ? 'CONTAINER' : 'FILE',
   };
-  const packages: SpdxPackage[] = [root];
-  const relationships: SpdxRelationship[] = [
-    { spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES', relatedSpdxElement: SPDX_ROOT_ID },
-  ];
+  const distro: SpdxPackage | undefined =
+    inv.distro === undefined
+      ? undefined
+      : {
+          name: inv.distro.id,
+          SPDXID: SPDX_OS_ID,
+          versionInfo: inv.distro.versionId,
+          downloadLocation: 'NOASSERTION',
+          filesAnalyzed: false,
+          description: inv.distro.prettyName,
+          primaryPackagePurpose: 'OPERATING_SYSTEM',
+        };
 
-  if (inv.distro !== undefined) {
-    packages.push({
-      name: inv.distro.id,
-      SPDXID: SPDX_OS_ID,
-      versionInfo: inv.distro.versionId,
-      downloadLocation: 'NOASSERTION',
-      filesAnalyzed: false,
-      description: inv.distro.prettyName,
-      primaryPackagePurpose: 'OPERATING_SYSTEM',
-    });
-    relationships.push({ spdxElementId: SPDX_ROOT_ID, relationshipType: 'CONTAINS', relatedSpdxElement: SPDX_OS_ID });
-  }
-
+  // Element ids are handed out in package order before anything is written.
+  const unique: { readonly pkg: Package; readonly id: string }[] = [];
   const seen = new Set<string>();
   for (const pkg of inv.packages) {
     if (seen.has(pkg.id)) continue;
     seen.add(pkg.id);
-    const id = packageId(pkg.id);
-    packages.push(spdxPackage(pkg, id, licenses.declared(pkg.licenses)));
-    relationships.push({ spdxElementId: SPDX_ROOT_ID, relationshipType: 'CONTAINS', relatedSpdxElement: id });
+    unique.push({ pkg, id: packageId(pkg.id) });
   }
-  for (const rel of inv.relationships) {
-    if (!seen.has(rel.from) || !seen.has(rel.to)) continue;
-    const from = packageId(rel.from);
-    const to = packageId(rel.to);
-    if (rel.type === 'depends-on') relationships.push({ spdxElementId: from, relationshipType: 'DEPENDS_ON', relatedSpdxElement: to });
-    if (rel.type === 'contains') relationships.push({ spdxElementId: from, relationshipType: 'CONTAINS', relatedSpdxElement: to });
-    if (rel.type === 'owns') relationships.push({ spdxElementId: from, relationshipType: 'OTHER', relatedSpdxElement: to, comment: 'owns' });
+
+  function* packages(): Generator<SpdxPackage, void, undefined> {
+    yield root;
+    if (distro !== undefined) yield distro;
+    for (const { pkg, id } of unique) yield spdxPackage(pkg, id, licenses.declared(pkg.licenses));
+  }
+
+  function* relationships(): Generator<SpdxRelationship, void, undefined> {
+    yield { spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES', relatedSpdxElement: SPDX_ROOT_ID };
+    if (distro !== undefined) yield { spdxElementId: SPDX_ROOT_ID, relationshipType: 'CONTAINS', relatedSpdxElement: SPDX_OS_ID };
+    for (const { id } of unique) yield { spdxElementId: SPDX_ROOT_ID, relationshipType: 'CONTAINS', relatedSpdxElement: id };
+    for (const rel of inv.relationships) {
+      if (!seen.has(rel.from) || !seen.has(rel.to)) continue;
+      const from = packageId(rel.from);
+      const to = packageId(rel.to);
+      if (rel.type === 'depends-on') yield { spdxElementId: from, relationshipType: 'DEPENDS_ON', relatedSpdxElement: to };
+      if (rel.type === 'contains') yield { spdxElementId: from, relationshipType: 'CONTAINS', relatedSpdxElement: to };
+      if (rel.type === 'owns') yield { spdxElementId: from, relationshipType: 'OTHER', relatedSpdxElement: to, comment: 'owns' };
+    }
   }
 
   const created = (options.created ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const extracted = licenses.extracted();
   const document = {
     spdxVersion: 'SPDX-2.3',
     dataLicense: 'CC0-1.0',
@@ -107,11 +125,16 @@ export function toSpdx(inv: Inventory, options: SpdxOptions = {}): string {
     name: subject.name,
     documentNamespace: options.documentNamespace ?? `urn:uuid:${randomUUID()}`,
     creationInfo: { created, creators: [`Tool: ${inv.tool.name}-${inv.tool.version}`] },
-    packages,
-    ...(extracted.length > 0 ? { hasExtractedLicensingInfos: extracted } : {}),
-    relationships,
+    packages: jsonArrayOf(packages()),
+    // Known only once every package's licenses have been written.
+    hasExtractedLicensingInfos: jsonLater(() => {
+      const extracted = licenses.extracted();
+      return extracted.length > 0 ? extracted : undefined;
+    }),
+    relationships: jsonArrayOf(relationships()),
   };
-  return `${JSON.stringify(document, null, 2)}\n`;
+  yield* jsonPieces(document);
+  yield '\n';
 }
 
 function spdxPackage(pkg: Package, id: string, licenseDeclared: string): SpdxPackage {

@@ -1,0 +1,134 @@
+/**
+ * JSON.stringify(value, null, 2), written piece by piece. The SBOM writers
+ * describe a document whose big lists are produced one element at a time
+ * (jsonArrayOf over a generator) and whose late members are computed only
+ * when reached (jsonLater), so that neither the whole document's objects nor
+ * its whole text exist at once: on an image with thousands of packages that
+ * is tens of MB of heap at the very end of `bulkhead sbom`, where the peak
+ * RSS is reached.
+ *
+ * The bytes are JSON.stringify's: containers down to `depth` (and every
+ * jsonArrayOf) are opened here with its two-space layout; anything below is
+ * JSON.stringify'd whole and re-indented, which is exact because
+ * JSON.stringify only writes a raw newline as layout (a newline inside a
+ * string is escaped). Members whose value JSON omits (undefined, functions,
+ * symbols) are omitted, and become null in arrays, as JSON.stringify does.
+ */
+
+const ARRAY_OF: unique symbol = Symbol('jsonArrayOf');
+const LATER: unique symbol = Symbol('jsonLater');
+
+/** A JSON array whose elements come from an iterable, read when the writer reaches it. */
+export interface JsonArrayOf {
+  readonly [ARRAY_OF]: Iterable<unknown>;
+}
+
+/** A value computed when the writer reaches it; undefined omits the member, as JSON.stringify does. */
+export interface JsonLater {
+  readonly [LATER]: () => unknown;
+}
+
+export function jsonArrayOf(items: Iterable<unknown>): JsonArrayOf {
+  return { [ARRAY_OF]: items };
+}
+
+export function jsonLater(value: () => unknown): JsonLater {
+  return { [LATER]: value };
+}
+
+/**
+ * Pieces whose concatenation is JSON.stringify(value, null, 2), with every
+ * jsonArrayOf written as an array and every jsonLater as its value. `depth`
+ * plain objects and arrays deep are opened (each piece is then at most one
+ * element of such a container); deeper values are stringified whole.
+ */
+export function* jsonPieces(value: object, depth = 1): Generator<string, void, undefined> {
+  const resolved = resolve(value);
+  if (opens(resolved, depth)) yield* containerPieces(resolved, '', depth);
+  else yield leaf(resolved, '') ?? 'null';
+}
+
+const STEP = '  ';
+
+function resolve(value: unknown): unknown {
+  return isLater(value) ? value[LATER]() : value;
+}
+
+function opens(value: unknown, depth: number): value is object {
+  return isArrayOf(value) || (depth > 0 && (isPlainArray(value) || isPlainObject(value)));
+}
+
+function* containerPieces(value: object, indent: string, depth: number): Generator<string, void, undefined> {
+  const inner = indent + STEP;
+  if (isArrayOf(value) || Array.isArray(value)) {
+    const items = isArrayOf(value) ? value[ARRAY_OF] : denseItems(value as unknown[]);
+    let open = '[\n';
+    for (const raw of items) {
+      const item = resolve(raw);
+      if (opens(item, depth - 1)) {
+        yield open + inner;
+        yield* containerPieces(item, inner, depth - 1);
+      } else {
+        yield open + inner + (leaf(item, inner) ?? 'null');
+      }
+      open = ',\n';
+    }
+    yield open === '[\n' ? '[]' : `\n${indent}]`;
+    return;
+  }
+  let open = '{\n';
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const member = resolve(record[key]);
+    const head = `${open}${inner}${JSON.stringify(key)}: `;
+    if (opens(member, depth - 1)) {
+      yield head;
+      yield* containerPieces(member, inner, depth - 1);
+    } else {
+      const text = leaf(member, inner);
+      if (text === undefined) continue;
+      yield head + text;
+    }
+    open = ',\n';
+  }
+  yield open === '{\n' ? '{}' : `\n${indent}}`;
+}
+
+/** JSON.stringify's text for a value below the opened levels, indented to sit at `indent`. */
+function leaf(value: unknown, indent: string): string | undefined {
+  const text = JSON.stringify(value, null, 2) as string | undefined;
+  return text === undefined || indent === '' || !text.includes('\n') ? text : text.replaceAll('\n', `\n${indent}`);
+}
+
+/** Array elements as JSON.stringify reads them: holes are undefined (written as null). */
+function* denseItems(array: readonly unknown[]): Generator<unknown, void, undefined> {
+  for (let n = 0; n < array.length; n++) yield array[n];
+}
+
+/**
+ * Opened here only when JSON.stringify would write the object's own
+ * enumerable keys: a plain object without toJSON (not a boxed primitive, a
+ * Date…). Anything else is stringified whole, which is exact except that a
+ * toJSON is then called with '' instead of its member name.
+ */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return (proto === Object.prototype || proto === null) && !hasToJson(value);
+}
+
+function isPlainArray(value: unknown): value is unknown[] {
+  return Array.isArray(value) && !hasToJson(value);
+}
+
+function hasToJson(value: object): boolean {
+  return typeof (value as { toJSON?: unknown }).toJSON === 'function';
+}
+
+function isArrayOf(value: unknown): value is JsonArrayOf {
+  return typeof value === 'object' && value !== null && ARRAY_OF in value;
+}
+
+function isLater(value: unknown): value is JsonLater {
+  return typeof value === 'object' && value !== null && LATER in value;
+}
