@@ -20,7 +20,7 @@ import { freePort } from '../test/integration/support/free-port.js';
 import { recordSection } from './support/benchmarks-doc.js';
 
 const ROOT = path.resolve(new URL('..', import.meta.url).pathname);
-const CLI = path.join(ROOT, 'dist/cli/main.js');
+const CLI = path.join(ROOT, 'dist/bin/main.js');
 const TESTDATA = path.join(ROOT, 'src/enforce/k8s-admission/testdata');
 const RATE = 200;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);

@@ -22,7 +22,7 @@ import { measure, median, type Measurement } from './support/measure.js';
 import { trivyBinary } from './support/trivy.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const CLI = path.resolve(new URL('../dist/cli/main.js', import.meta.url).pathname);
+const CLI = path.resolve(new URL('../dist/bin/main.js', import.meta.url).pathname);
 
 const JAVA_PACKAGES = [
   'openjdk-17-jre-headless',

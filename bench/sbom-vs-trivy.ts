@@ -13,7 +13,7 @@ import { measure, median, type Measurement } from './support/measure.js';
 import { trivyBinary } from './support/trivy.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const CLI = path.resolve(new URL('../dist/cli/main.js', import.meta.url).pathname);
+const CLI = path.resolve(new URL('../dist/bin/main.js', import.meta.url).pathname);
 
 export async function sbomVsTrivy(): Promise<void> {
   const images = await benchImages([

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const cli = path.join(root, 'dist/cli/main.js');
+const cli = path.join(root, 'dist/bin/main.js');
 const db = path.join(root, '.cache/demo/advisories.db');
 const snapshot = path.join(root, 'examples/demo/advisories');
 const image = path.join(root, 'examples/demo/debian-heartbleed.tar');

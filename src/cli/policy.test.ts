@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_POLICY_PATH, registerPolicyCommand } from './policy.js';
+import { BUILT_IN_POLICY_PATH } from '../policy/built-in-policy.js';
+import { registerPolicyCommand } from './policy.js';
 
 let out: string[];
 let err: string[];
@@ -33,7 +34,7 @@ async function tempDir(): Promise<string> {
 
 describe('bulkhead policy', () => {
   it('lint: 0 for a valid policy, 2 with file:line problems for a broken one', async () => {
-    expect(await run('policy', 'lint', DEFAULT_POLICY_PATH)).toBe(0);
+    expect(await run('policy', 'lint', BUILT_IN_POLICY_PATH)).toBe(0);
     expect(out.join('')).toContain('ok — bulkhead-default');
     const dir = await tempDir();
     const bad = join(dir, 'bad.yaml');
@@ -83,7 +84,7 @@ describe('bulkhead policy', () => {
   it('test: a fixture with an unknown key fails with file:line', async () => {
     const dir = await tempDir();
     const file = join(dir, 'f.yaml');
-    await writeFile(file, `policy: ${DEFAULT_POLICY_PATH}\ncases:\n  - name: x\n    subject:\n      pakages: []\n    expect: {verdict: allow}\n`);
+    await writeFile(file, `policy: ${BUILT_IN_POLICY_PATH}\ncases:\n  - name: x\n    subject:\n      pakages: []\n    expect: {verdict: allow}\n`);
     await expect(run('policy', 'test', file)).rejects.toThrow(/f\.yaml:5: unknown key "pakages"/);
   });
 
@@ -91,7 +92,7 @@ describe('bulkhead policy', () => {
     const dir = await tempDir();
     const file = join(dir, 'policy.yaml');
     expect(await run('policy', 'init', file)).toBe(0);
-    expect(await readFile(file, 'utf8')).toBe(await readFile(DEFAULT_POLICY_PATH, 'utf8'));
+    expect(await readFile(file, 'utf8')).toBe(await readFile(BUILT_IN_POLICY_PATH, 'utf8'));
     await expect(run('policy', 'init', file)).rejects.toThrow(/exists; use --force/);
     expect(await run('policy', 'init', file, '--force')).toBe(0);
   });

@@ -7,7 +7,6 @@
  */
 import type { Command } from 'commander';
 import { access, copyFile, readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { BadInputError } from '../domain/errors.js';
 import type { Violation } from '../domain/decision.js';
 import {
@@ -23,9 +22,8 @@ import { ExitCode } from './exit.js';
 import { writeOutput } from './output.js';
 import { addTargetOptions, scanOptionsFromCli, type TargetOptions } from './target-options.js';
 import { gateTarget } from '../policy/gate-target.js';
+import { BUILT_IN_POLICY_PATH } from '../policy/built-in-policy.js';
 
-/** policies/default.yaml, from src/cli or dist/cli alike. */
-export const DEFAULT_POLICY_PATH = fileURLToPath(new URL('../../policies/default.yaml', import.meta.url));
 
 function write(text: string): void {
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
@@ -59,7 +57,7 @@ async function test(dir: string, options: { policy?: string }): Promise<void> {
 
 async function init(file: string | undefined, options: { force?: boolean }): Promise<void> {
   if (!file || file === '-') {
-    write(await readFile(DEFAULT_POLICY_PATH, 'utf8'));
+    write(await readFile(BUILT_IN_POLICY_PATH, 'utf8'));
     return;
   }
   if (!options.force) {
@@ -69,7 +67,7 @@ async function init(file: string | undefined, options: { force?: boolean }): Pro
     );
     if (exists) throw new BadInputError(`${file} exists; use --force to overwrite it`);
   }
-  await copyFile(DEFAULT_POLICY_PATH, file);
+  await copyFile(BUILT_IN_POLICY_PATH, file);
   process.stderr.write(`wrote the default policy to ${file}; check edits with "bulkhead policy lint ${file}"\n`);
 }
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = path.resolve(new URL('../..', import.meta.url).pathname);
-const cli = path.join(root, 'dist/cli/main.js');
+const cli = path.join(root, 'dist/bin/main.js');
 const demo = path.join(root, 'examples/demo/debian-heartbleed.tar');
 
 function bulkhead(...args: string[]): { status: number | null; stdout: string; stderr: string } {

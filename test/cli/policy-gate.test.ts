@@ -11,7 +11,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const root = path.resolve(new URL('../..', import.meta.url).pathname);
-const cli = path.join(root, 'dist/cli/main.js');
+const cli = path.join(root, 'dist/bin/main.js');
 const demo = path.join(root, 'examples/demo/debian-heartbleed.tar');
 const work = mkdtempSync(path.join(tmpdir(), 'bulkhead-gate-'));
 const db = path.join(work, 'advisories.db');

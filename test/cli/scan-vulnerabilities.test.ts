@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { importPaths, openAdvisoryStore } from '../../src/advisories/index.js';
 
 const root = path.resolve(new URL('../..', import.meta.url).pathname);
-const cli = path.join(root, 'dist/cli/main.js');
+const cli = path.join(root, 'dist/bin/main.js');
 const demo = path.join(root, 'examples/demo/debian-heartbleed.tar');
 const work = mkdtempSync(path.join(tmpdir(), 'bulkhead-cli-vuln-'));
 const db = path.join(work, 'advisories.db');

@@ -168,8 +168,8 @@ describeWithServices('inventory() through every transport', (facts) => {
 });
 
 function describeCli(facts: ReadyFacts): void {
-  describe('CLI end to end (dist/cli/main.js)', () => {
-    const cli = path.join(repoRoot, 'dist', 'cli', 'main.js');
+  describe('CLI end to end (dist/bin/main.js)', () => {
+    const cli = path.join(repoRoot, 'dist', 'bin', 'main.js');
 
     beforeAll(async () => {
       // Test what the sources say now, not a dist/ left over from an earlier build.

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { BUILT_IN_POLICY_PATH } from '../../policy/built-in-policy.js';
 import { compilePolicy } from '../../policy/compile-policy.js';
 import type { PolicySet } from '../../policy/policy-set.js';
 import type { ConsoleContext } from '../context.js';
@@ -15,8 +15,6 @@ import { liveExceptions } from '../exceptions/live-exceptions.js';
 import type { ExceptionSpec } from '../../policy/policy-schema.js';
 import { effectivePolicyText, type EffectivePolicyText, type SkippedException } from './effective-policy.js';
 
-/** policies/default.yaml of the package, from src/console/policies or dist/console/policies alike. */
-export const BUILT_IN_POLICY_PATH = fileURLToPath(new URL('../../../policies/default.yaml', import.meta.url));
 
 export interface ActivePolicy {
   readonly policy: PolicySet;
