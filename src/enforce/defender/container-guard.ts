@@ -149,8 +149,10 @@ export async function startContainerGuard(deps: ContainerGuardDeps): Promise<Con
         if (status === 'start') {
           const attrs = record(record(e.Actor).Attributes);
           running.set(id, { id, name: String(attrs.name ?? id.slice(0, 12)), imageRef: String(e.from ?? attrs.image ?? ''), imageId: '', state: 'running' });
-          // The event does not carry the image ID: refresh the list, then judge. The console hears of the start
-          // even when the refresh fails (a busy daemon): the container is in the list from the event itself.
+          // The console hears of the start at once, from the event itself: on a busy daemon the list below can
+          // take until the Engine API timeout (10 s). The event does not carry the image ID, so the list is
+          // refreshed, then the console hears again (now with the image) and the container is judged.
+          deps.onContainersChanged?.();
           void refresh()
             .catch(() => undefined)
             .then(() => {
