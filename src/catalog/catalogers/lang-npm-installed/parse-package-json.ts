@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { parseJsonText, validate } from '../lang-shared/index.js';
+import { isJsonObject, parseJsonText, validate } from '../lang-shared/index.js';
 
 const MAX_CHARS = 4 * 1024 * 1024;
 
-const licenseValue = z.union([z.string(), z.looseObject({ type: z.string() })]);
+export const licenseValue = z.union([z.string(), z.looseObject({ type: z.string() })]);
 
-const manifest = z.looseObject({
+/** Every field is read as unknown and checked where used: any JSON object is a manifest. */
+export const manifest = z.looseObject({
   name: z.unknown().optional(),
   version: z.unknown().optional(),
   license: z.unknown().optional(),
@@ -23,10 +24,18 @@ export interface InstalledManifest {
   readonly requires: readonly string[];
 }
 
-function licenseText(value: unknown): string | undefined {
+/** What licenseValue accepts, without zod's copy of the object (zod judges whatever this does not pass). */
+export function licenseValueText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (isJsonObject(value) && typeof value['type'] === 'string') return value['type'];
   const parsed = licenseValue.safeParse(value);
   if (!parsed.success) return undefined;
-  const text = typeof parsed.data === 'string' ? parsed.data : parsed.data.type;
+  return typeof parsed.data === 'string' ? parsed.data : parsed.data.type;
+}
+
+function licenseText(value: unknown): string | undefined {
+  const text = licenseValueText(value);
+  if (text === undefined) return undefined;
   return text.trim() === '' ? undefined : text.trim();
 }
 
@@ -39,7 +48,7 @@ function namesOf(value: unknown): string[] {
  * (no name or no version, as in nested manifests that only set "type").
  */
 export function parsePackageJson(text: string): InstalledManifest | undefined {
-  const doc = validate(manifest, parseJsonText(text, MAX_CHARS), 'package.json');
+  const doc = validate(manifest, parseJsonText(text, MAX_CHARS), 'package.json', isJsonObject);
   if (typeof doc.name !== 'string' || typeof doc.version !== 'string') return undefined;
   const name = doc.name.trim();
   const version = doc.version.trim();

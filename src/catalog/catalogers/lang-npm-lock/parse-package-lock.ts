@@ -2,7 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { FileEntry } from '../../../image/file-tree.js';
 import type { CatalogResult, PackageDraft, RelationshipDraft } from '../../cataloger.js';
-import { locationOf, parseJsonText, validate } from '../lang-shared/index.js';
+import { isJsonObject, locationOf, parseJsonText, validate } from '../lang-shared/index.js';
 import { npmPackageDraft, npmScope, splitNpmVersion } from '../lang-npm/index.js';
 
 const MAX_CHARS = 128 * 1024 * 1024;
@@ -11,7 +11,7 @@ const MAX_V1_DEPTH = 200;
 
 const depMap = z.record(z.string(), z.unknown()).optional();
 
-const v2Entry = z.looseObject({
+export const v2Entry = z.looseObject({
   name: z.string().optional(),
   version: z.string().optional(),
   resolved: z.string().optional(),
@@ -43,12 +43,46 @@ const v1Entry: z.ZodType<V1Entry> = z.lazy(() =>
   }),
 );
 
-const lockfile = z.looseObject({
+export const lockfile = z.looseObject({
   lockfileVersion: z.number().optional(),
   packages: z.record(z.string(), z.unknown()).optional(),
   dependencies: z.record(z.string(), z.unknown()).optional(),
 });
 
+const optionalString = (v: unknown): boolean => v === undefined || typeof v === 'string';
+const optionalBoolean = (v: unknown): boolean => v === undefined || typeof v === 'boolean';
+const optionalRecord = (v: unknown): boolean => v === undefined || isJsonObject(v);
+
+/**
+ * The hand-written twins of v2Entry and lockfile, for the hot path (a lockfile
+ * has thousands of entries): true means zod would accept the value and give
+ * back an equal one, so it is used as is; false leaves the verdict to zod.
+ */
+export function isV2EntryShape(v: unknown): v is z.infer<typeof v2Entry> {
+  return (
+    isJsonObject(v) &&
+    optionalString(v['name']) &&
+    optionalString(v['version']) &&
+    optionalString(v['resolved']) &&
+    optionalBoolean(v['link']) &&
+    optionalBoolean(v['dev']) &&
+    optionalBoolean(v['optional']) &&
+    optionalBoolean(v['devOptional']) &&
+    optionalBoolean(v['peer']) &&
+    optionalRecord(v['dependencies']) &&
+    optionalRecord(v['optionalDependencies']) &&
+    optionalRecord(v['peerDependencies'])
+  );
+}
+
+export function isLockfileShape(v: unknown): boolean {
+  return (
+    isJsonObject(v) &&
+    (v['lockfileVersion'] === undefined || (typeof v['lockfileVersion'] === 'number' && Number.isFinite(v['lockfileVersion']))) &&
+    optionalRecord(v['packages']) &&
+    optionalRecord(v['dependencies'])
+  );
+}
 
 function licensesOf(value: unknown): string[] {
   if (typeof value === 'string' && value !== '') return [value];
@@ -62,7 +96,7 @@ function licensesOf(value: unknown): string[] {
  */
 export function parsePackageLock(text: string, file: FileEntry): CatalogResult {
   if (text.trim() === '') return { packages: [] };
-  const doc = validate(lockfile, parseJsonText(text, MAX_CHARS), 'package-lock.json');
+  const doc = validate(lockfile, parseJsonText(text, MAX_CHARS), 'package-lock.json', isLockfileShape);
   return doc.packages !== undefined ? parseV2(doc.packages, file) : parseV1(doc.dependencies ?? {}, file);
 }
 
@@ -72,7 +106,7 @@ function parseV2(entries: Record<string, unknown>, file: FileEntry): CatalogResu
   const byPath = new Map<string, z.infer<typeof v2Entry>>();
   for (const [installPath, raw] of Object.entries(entries)) {
     if (installPath === '') continue;
-    const parsed = v2Entry.safeParse(raw);
+    const parsed = isV2EntryShape(raw) ? { success: true as const, data: raw } : v2Entry.safeParse(raw);
     // A link points at a workspace folder that has its own entry; an entry with
     // neither version nor source describes nothing installed.
     if (!parsed.success || parsed.data.link) continue;
