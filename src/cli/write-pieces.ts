@@ -30,37 +30,40 @@ export async function writePieces(pieces: Iterable<string>, sink: Writable, chun
       batch = [];
       size = 0;
       throwIfFailed();
-      if (!sink.write(chunk)) await drained(sink);
+      if (!sink.write(chunk)) await until(sink, (done) => sink.once('drain', () => done()));
     }
     throwIfFailed();
     // The last write's callback runs once everything before it has been handed to the OS too.
     const last = batch.join('');
-    await new Promise<void>((resolve, reject) => {
-      sink.write(last, (error) => (error ? reject(error) : resolve()));
-    });
+    await until(sink, (done) => sink.write(last, done));
     throwIfFailed();
   } finally {
     sink.off('error', onError);
   }
 }
 
-function drained(sink: Writable): Promise<void> {
+/**
+ * Resolves when `start`'s callback reports success; rejects with its error,
+ * or with the stream's error or close if one comes first (a destroyed stream
+ * never calls back, and must not leave the command waiting forever).
+ */
+function until(sink: Writable, start: (done: (error?: Error | null) => void) => void): Promise<void> {
   return new Promise((resolve, reject) => {
+    let settled = false;
     const settle = (error?: unknown): void => {
-      sink.off('drain', onDrain);
-      sink.off('error', onError);
+      if (settled) return;
+      settled = true;
+      sink.off('error', settle);
       sink.off('close', onClose);
-      if (error === undefined) resolve();
+      if (error === undefined || error === null) resolve();
       else reject(error instanceof Error ? error : new Error(String(error)));
     };
-    const onDrain = (): void => settle();
-    const onError = (error: unknown): void => settle(error);
-    const onClose = (): void => settle(new Error('the output was closed before the document was written'));
-    sink.on('drain', onDrain);
-    sink.on('error', onError);
+    const onClose = (): void => settle(sink.errored ?? new Error('the output was closed before the document was written'));
+    sink.on('error', settle);
     sink.on('close', onClose);
-    // The stream may have failed or closed between the write and now.
+    // The stream may have failed or closed between the last write and now.
     if (sink.errored) settle(sink.errored);
     else if (sink.destroyed) onClose();
+    else start(settle);
   });
 }
