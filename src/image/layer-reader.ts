@@ -12,7 +12,7 @@ import type { LayerBlob } from './image-source.js';
 import { createLayerHash, type LayerHash } from './layer-hash.js';
 import type { ReadLimits } from './limits.js';
 import { streamByteSource } from './tar/byte-source.js';
-import { readTar, type TarMember } from './tar/tar-reader.js';
+import { openTar, type TarMember } from './tar/tar-reader.js';
 import type { TarEntry } from './tar/tar-reader.js';
 
 export interface LayerRecord {
@@ -219,14 +219,18 @@ export async function readLayer(blob: LayerBlob, options: LayerReadOptions): Pro
       return diffHash.update(chunk);
     });
     const source = streamByteSource(plain);
-    for await (const member of readTar(source, { limits, warn })) {
+    const cursor = openTar(source, { limits, warn });
+    while (true) {
+      const next = cursor.next();
+      const member = next instanceof Promise ? await next : next;
+      if (!member) break;
       const entry = member.entry;
       if (entries.length + whiteouts.length + opaqueDirs.length >= limits.maxEntriesPerLayer) {
         throw new LimitExceededError(`${name} has more than ${limits.maxEntriesPerLayer} entries (maxEntriesPerLayer)`);
       }
       const slash = entry.path.lastIndexOf('/');
-      const base = entry.path.slice(slash + 1);
-      if (base.startsWith(WHITEOUT)) {
+      if (entry.path.startsWith(WHITEOUT, slash + 1)) {
+        const base = entry.path.slice(slash + 1);
         const dir = slash === 0 ? '/' : entry.path.slice(0, slash);
         if (base === OPAQUE) opaqueDirs.push(dir);
         else if (!base.startsWith(WHITEOUT + WHITEOUT)) {

@@ -7,8 +7,8 @@ import { BulkheadError, ImageFormatError } from '../../domain/errors.js';
 import { DEFAULT_LIMITS } from '../limits.js';
 import { END_OF_ARCHIVE, gnuList, makeTemp, tarDir, tarMember, ustarHeader, writeTree } from '../testdata/make-archives.js';
 import { streamByteSource } from './byte-source.js';
-import { readTar } from './tar-reader.js';
-import type { TarEntry } from './tar-reader.js';
+import { openTar, readTar } from './tar-reader.js';
+import type { TarEntry, TarMember } from './tar-reader.js';
 
 const temp = makeTemp();
 afterAll(() => temp.cleanup());
@@ -219,5 +219,27 @@ describe('readTar fuzzing', () => {
     tarDir(tree, file, 'gnu');
     const { entries } = await list(createReadStream(file) as AsyncIterable<Buffer>);
     expect(entries.length).toBe(gnuList(file).length);
+  });
+});
+
+describe('openTar', () => {
+  it('hands over members without a promise while their headers are in memory', async () => {
+    const archive = Buffer.concat([
+      tarMember({ name: 'a.txt' }, 'alpha'),
+      tarMember({ name: 'b.txt' }, 'x'.repeat(3000)),
+      tarMember({ name: 'c.txt' }, 'gamma'),
+      END_OF_ARCHIVE,
+    ]);
+    const source = streamByteSource(chunksOf(archive, archive.length));
+    const cursor = openTar(source, { limits: DEFAULT_LIMITS, warn: () => undefined });
+    const first = await cursor.next(); // the first chunk has to arrive
+    expect(first?.entry.path).toBe('/a.txt');
+    const second = cursor.next();
+    expect(second).not.toBeInstanceOf(Promise);
+    expect((second as TarMember).entry.path).toBe('/b.txt');
+    expect((await (second as TarMember).body(4096)).toString()).toBe('x'.repeat(3000));
+    const third = cursor.next();
+    expect((third as TarMember).entry.path).toBe('/c.txt');
+    expect(cursor.next()).toBeUndefined();
   });
 });
