@@ -1,6 +1,7 @@
 /**
- * toCycloneDx builds plain objects instead of the CycloneDX library's models.
- * This checks it against an independent serializer: the same inventory
+ * cycloneDxPieces describes components with plain objects instead of the
+ * CycloneDX library's models and writes them piece by piece. This checks the
+ * joined pieces against an independent serializer: the same inventory
  * described with @cyclonedx/cyclonedx-library's Models and written by its
  * JsonSerializer (sortLists, two-space indent) must give the same bytes —
  * key order, list order, omitted fields, licenses and dependencies included.
@@ -19,12 +20,17 @@ import { readSbom } from '../read-sbom.js';
 import { parseSpdxExpression } from '../spdx-license-expression.js';
 import { arbitraryInventory } from '../testdata/arbitrary-inventory.js';
 import { PROP } from './property-names.js';
-import { toCycloneDx } from './to-cyclonedx.js';
+import { cycloneDxPieces } from './to-cyclonedx.js';
 
 const fixed = { serialNumber: 'urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79', timestamp: new Date('2024-03-02T10:00:00Z') };
 const testdata = new URL('../testdata/', import.meta.url);
 
-describe('toCycloneDx against the CycloneDX library serializer', () => {
+/** The streaming writer's document: every piece, in order. */
+function toCycloneDx(inv: Inventory, options: Parameters<typeof cycloneDxPieces>[1]): string {
+  return [...cycloneDxPieces(inv, options)].join('');
+}
+
+describe('cycloneDxPieces against the CycloneDX library serializer', () => {
   it('writes the same bytes for the fixture inventory', () => {
     const inv = inventorySchema.parse(JSON.parse(readFileSync(new URL('app-image.inventory.json', testdata), 'utf8')));
     expect(toCycloneDx(inv, fixed)).toBe(libraryCycloneDx(inv, fixed));

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Inventory } from '../../domain/inventory.js';
 import { inventorySchema } from '../inventory-json/inventory-schema.js';
 import { arbitraryInventory } from '../testdata/arbitrary-inventory.js';
-import { toCycloneDx } from './to-cyclonedx.js';
+import { cycloneDxPieces, toCycloneDx } from './to-cyclonedx.js';
 
 const testdata = new URL('../testdata/', import.meta.url);
 const inventory: Inventory = inventorySchema.parse(
@@ -181,3 +181,47 @@ describe('toCycloneDx', () => {
     );
   });
 });
+
+describe('cycloneDxPieces', () => {
+  it('joins to the document, with no piece holding more than one component', () => {
+    const pieces = [...cycloneDxPieces(inventory, fixed)];
+    expect(pieces.join('')).toBe(readFileSync(new URL('app-image.cdx.json', testdata), 'utf8'));
+    const components = pieces.filter((piece) => piece.includes('"bom-ref"'));
+    expect(components.length).toBe(inventory.packages.length + 2);
+    for (const piece of components) expect(piece.split('"bom-ref"')).toHaveLength(2);
+  });
+
+  it('builds each component only when it is written', () => {
+    const { inv, licensesRead } = watchedInventory(300);
+    const pieces = cycloneDxPieces(inv, fixed);
+    let text = '';
+    while (!text.endsWith('\n  "components": ')) {
+      const piece = pieces.next();
+      if (piece.done === true) throw new Error('no components list');
+      text += piece.value;
+    }
+    expect(licensesRead).toEqual([]);
+    text += pieces.next().value ?? '';
+    expect(licensesRead).toHaveLength(1);
+    for (let piece = pieces.next(); piece.done !== true; piece = pieces.next()) text += piece.value;
+    expect(licensesRead).toHaveLength(300);
+    expect(text).toBe(toCycloneDx(inv, fixed));
+  });
+});
+
+/** n packages whose licenses record when they are read: the writers read them when building a package's entry. */
+function watchedInventory(n: number): { inv: Inventory; licensesRead: string[] } {
+  const licensesRead: string[] = [];
+  const packages = Array.from({ length: n }, (_, i) => {
+    const pkg = { id: `pkg-${i}`, ecosystem: 'npm', name: `p${i}`, version: '1.0.0', purl: `pkg:npm/p${i}@1.0.0`, locations: [], foundBy: 'test' };
+    return Object.defineProperty(pkg, 'licenses', {
+      enumerable: true,
+      get: () => {
+        licensesRead.push(pkg.id);
+        return ['MIT'];
+      },
+    }) as unknown as Inventory['packages'][number];
+  });
+  const inv: Inventory = { ...inventory, image: undefined, distro: undefined, packages, relationships: [] };
+  return { inv, licensesRead };
+}

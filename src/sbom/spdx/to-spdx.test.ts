@@ -6,7 +6,7 @@ import type { Package } from '../../domain/package.js';
 import { inventorySchema } from '../inventory-json/inventory-schema.js';
 import { parseSpdxExpression } from '../spdx-license-expression.js';
 import { arbitraryInventory } from '../testdata/arbitrary-inventory.js';
-import { toSpdx } from './to-spdx.js';
+import { spdxPieces, toSpdx } from './to-spdx.js';
 
 const testdata = new URL('../testdata/', import.meta.url);
 const inventory: Inventory = inventorySchema.parse(
@@ -174,5 +174,48 @@ describe('toSpdx', () => {
       }),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('spdxPieces', () => {
+  it('joins to the document, with no piece holding more than one package or relationship', () => {
+    const pieces = [...spdxPieces(inventory, fixed)];
+    expect(pieces.join('')).toBe(readFileSync(new URL('app-image.spdx.json', testdata), 'utf8'));
+    expect(pieces.filter((piece) => piece.includes('"SPDXID"')).length).toBe(inventory.packages.length + 3);
+    for (const piece of pieces) {
+      expect(piece.split('"SPDXID"').length).toBeLessThanOrEqual(2);
+      expect(piece.split('"relationshipType"').length).toBeLessThanOrEqual(2);
+    }
+  });
+
+  it('describes each package only when it is written, and lists extracted licenses after all of them', () => {
+    const licensesRead: string[] = [];
+    const packages = Array.from({ length: 300 }, (_, i) => {
+      const pkg = { id: `pkg-${i}`, ecosystem: 'npm', name: `p${i}`, version: '1.0.0', purl: `pkg:npm/p${i}@1.0.0`, locations: [], foundBy: 'test' };
+      return Object.defineProperty(pkg, 'licenses', {
+        enumerable: true,
+        get: () => {
+          licensesRead.push(pkg.id);
+          return [`Custom licence ${i}`];
+        },
+      }) as unknown as Package;
+    });
+    const inv: Inventory = { ...inventory, image: undefined, distro: undefined, packages, relationships: [] };
+    const pieces = spdxPieces(inv, fixed);
+    let text = '';
+    while (!text.endsWith('\n  "packages": ')) {
+      const piece = pieces.next();
+      if (piece.done === true) throw new Error('no packages list');
+      text += piece.value;
+    }
+    // The image itself comes first.
+    text += pieces.next().value ?? '';
+    expect(licensesRead).toEqual([]);
+    text += pieces.next().value ?? '';
+    expect(licensesRead).toEqual(['pkg-0']);
+    for (let piece = pieces.next(); piece.done !== true; piece = pieces.next()) text += piece.value;
+    expect(text).toBe(toSpdx(inv, fixed));
+    const doc = JSON.parse(text) as SpdxDoc;
+    expect(doc.hasExtractedLicensingInfos?.map((l) => l.extractedText)).toEqual(packages.map((_, i) => `Custom licence ${i}`));
   });
 });
