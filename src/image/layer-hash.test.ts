@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { bufferReturned } from './buffer-loan.js';
-import { createLayerHash, PARALLEL_HASH_MIN_BYTES } from './layer-hash.js';
+import { createLayerHash, endIdleHashWorker, PARALLEL_HASH_MIN_BYTES } from './layer-hash.js';
 
 /** Feeds `data` in uneven pieces (so pieces straddle the worker's 1 MiB slots), waiting when asked to. */
 async function feed(hash: ReturnType<typeof createLayerHash>, data: Buffer, piece: number): Promise<void> {
@@ -54,6 +55,26 @@ describe('createLayerHash', () => {
     expect(workerHandles().length).toBeGreaterThan(0);
     expect(await hash.digest()).toBe(reference('sha256', big));
     expect(workerHandles()).toEqual([]);
+  });
+
+  it('ends an idle worker on request, but not while a hash is open, and starts a new one when needed', async () => {
+    // The worker is an OS thread of this process: it shows in /proc/self/task while it lives.
+    const threads = async (): Promise<number> => {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return readdirSync('/proc/self/task').length;
+    };
+    const open = createLayerHash('sha256', big.length);
+    await feed(open, big, 1 << 20);
+    const withWorker = await threads();
+    endIdleHashWorker(); // a hash is open: the worker stays
+    expect(await threads()).toBe(withWorker);
+    expect(await open.digest()).toBe(reference('sha256', big));
+    endIdleHashWorker();
+    expect(await threads()).toBe(withWorker - 1);
+    const again = createLayerHash('sha256', big.length);
+    await feed(again, big, 1 << 20);
+    expect(await threads()).toBe(withWorker);
+    expect(await again.digest()).toBe(reference('sha256', big));
   });
 });
 

@@ -9,6 +9,7 @@ import type { ImageMetadata } from '../domain/image.js';
 import type { ScanWarning } from '../domain/inventory.js';
 import type { FileEntry, FileTree } from './file-tree.js';
 import type { ImageSource, LayerBlob, ReadProgress } from './image-source.js';
+import { endIdleHashWorker } from './layer-hash.js';
 import { readLayer } from './layer-reader.js';
 import type { BufferBudget, InspectedLayer, LayerRecord } from './layer-reader.js';
 import { DEFAULT_LIMITS } from './limits.js';
@@ -120,6 +121,7 @@ export async function readImage(source: ImageSource, options: ReadImageOptions):
     }
   }
 
+  endIdleHashWorker();
   const metadata = earlyMetadata ?? (await source.metadata());
   const expected = metadata.layers;
   if (unplaced.length > 0) {
