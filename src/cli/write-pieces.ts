@@ -38,7 +38,10 @@ export async function writePieces(pieces: Iterable<string>, sink: Writable, chun
     await until(sink, (done) => sink.write(last, done));
     throwIfFailed();
   } finally {
-    sink.off('error', onError);
+    // A stream that failed may still emit its error (Node emits it on the
+    // next tick, after the failed write's callback): keep listening, or that
+    // late event would crash the process instead of the one-line error.
+    if (!sink.destroyed && !sink.errored) sink.off('error', onError);
   }
 }
 
