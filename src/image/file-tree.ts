@@ -34,6 +34,9 @@ export interface FileTree {
   read(path: string, maxBytes: number): Promise<Buffer>;
   /** Whether read() can return this path's content. */
   readable(path: string): boolean;
-  /** Every entry, in no particular order. */
-  entries(): Iterable<FileEntry>;
+  /**
+   * Every entry, in no particular order; with `include`, only those it accepts (asked before the entry
+   * is built: an image has 100k+ entries and most callers want a few of them).
+   */
+  entries(include?: (path: string, type: FileType) => boolean): Iterable<FileEntry>;
 }

@@ -80,6 +80,20 @@ describe('squash: layers, whiteouts and opaque directories', () => {
   });
 });
 
+describe('squash: listing entries', () => {
+  it('lists only what the filter accepts, asking it with each path and type', () => {
+    const tree = createSquashedTree(hops);
+    tree.apply(layer('L0', [['/usr', 'dir'], ['/usr/a', 'file'], ['/usr/b', 'symlink', 'a'], ['/usr/c', 'file']]));
+    const asked: string[] = [];
+    const listed = [...tree.entries((path, type) => {
+      asked.push(`${path} ${type}`);
+      return type !== 'file' || path === '/usr/c';
+    })];
+    expect(asked.sort()).toEqual(['/usr dir', '/usr/a file', '/usr/b symlink', '/usr/c file']);
+    expect(listed.map((e) => `${e.path} ${e.type}`).sort()).toEqual(['/usr dir', '/usr/b symlink', '/usr/c file']);
+  });
+});
+
 describe('squash: symlinks stay inside the image', () => {
   const base = (): ReturnType<typeof createSquashedTree> => {
     const tree = createSquashedTree(hops);

@@ -212,14 +212,14 @@ export function createSquashedTree(
     }
   }
 
-  function* entries(): Iterable<FileEntry> {
+  function* entries(include?: (path: string, type: FileType) => boolean): Iterable<FileEntry> {
     const stack: Array<[string, TreeNode]> = [['', root]];
     while (stack.length > 0) {
       const [path, node] = stack.pop() as [string, TreeNode];
       if (!node.children) continue;
       for (const [name, child] of node.children) {
         const childPath = `${path}/${name}`;
-        yield toEntry(childPath, child);
+        if (!include || include(childPath, child.type)) yield toEntry(childPath, child);
         if (child.children) stack.push([childPath, child]);
       }
     }

@@ -131,12 +131,11 @@ export async function inventory(target: string | Target, options: InventoryOptio
       image = read.metadata;
       // Every regular file went through selects() while streaming; links are resolved by the runner, and
       // directories and devices are never offered (collected in one pass: a large image has 100k+ entries).
-      const offered: FileEntry[] = [];
-      for (const e of tree.entries()) {
-        if (e.type === 'dir' || e.type === 'other') continue;
-        if (e.type !== 'file' || selectedPaths.has(e.path) || (sniffedPaths.has(e.path) && tree.readable(e.path))) offered.push(e);
-      }
-      candidates = offered;
+      candidates = [
+        ...read.tree.entries(
+          (p, type) => type !== 'dir' && type !== 'other' && (type !== 'file' || selectedPaths.has(p) || (sniffedPaths.has(p) && read.tree.readable(p))),
+        ),
+      ];
       warnings.push(...read.warnings);
     } finally {
       await source.close();

@@ -118,7 +118,7 @@ export async function openDirectory(dir: string, limitOverrides: Partial<ReadLim
     return { names, stats };
   }
 
-  function* entries(): Iterable<FileEntry> {
+  function* entries(include?: (path: string, type: FileType) => boolean): Iterable<FileEntry> {
     const stack: string[][] = [[]];
     let count = 0;
     while (stack.length > 0) {
@@ -134,7 +134,8 @@ export async function openDirectory(dir: string, limitOverrides: Partial<ReadLim
         const stats = lstatOrUndefined(host(childNames));
         if (!stats) continue;
         if (++count > limits.maxEntriesPerLayer) throw new LimitExceededError(`dir:${dir} has more than ${limits.maxEntriesPerLayer} entries`);
-        yield entryFor(childNames, stats);
+        const entry = entryFor(childNames, stats);
+        if (!include || include(entry.path, entry.type)) yield entry;
         if (stats.isDirectory()) stack.push(childNames);
       }
     }
