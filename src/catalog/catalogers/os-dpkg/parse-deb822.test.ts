@@ -20,6 +20,12 @@ describe('parseDeb822', () => {
     expect(doc.problems.map((p) => p.line)).toEqual([3, 7]);
   });
 
+  it('keeps only first lines when asked, still breaking a paragraph on a continuation line without a field', () => {
+    const doc = parseDeb822('Files: *\r\nLicense: MIT\r\n Permission is hereby granted\r\n .\r\n\r\n  orphan\r\nLicense: GPL-2\r\n\r\nLicense: BSD\n', { continuations: false });
+    expect(doc.paragraphs.map((p) => Object.fromEntries(p.fields))).toEqual([{ files: '*', license: 'MIT' }, { license: 'BSD' }]);
+    expect(doc.problems.map((p) => p.line)).toEqual([6]);
+  });
+
   it('never throws on arbitrary text and keeps every paragraph non-empty', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 2000, unit: 'binary' }), (text) => {
@@ -54,6 +60,10 @@ describe('parseCopyrightLicenses', () => {
   it('splits license expressions and ignores "none"', () => {
     const text = 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\nFiles: *\nLicense: GPL-2+ or Artistic, and MIT\n\nFiles: x\nLicense: none\n';
     expect(parseCopyrightLicenses(text)).toEqual(['GPL-2+', 'Artistic', 'MIT']);
+  });
+  it('names the licenses a DEP-5 file points at under /usr/share/common-licenses/', () => {
+    const text = 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\nFiles: *\nLicense: GPL-2+\n On Debian systems, see /usr/share/common-licenses/ or /usr/share/common-licenses/GPL-2 and\n /usr/share/common-licenses/LGPL-2.1.\n';
+    expect(parseCopyrightLicenses(text)).toEqual(['GPL-2+', 'GPL-2', 'LGPL-2.1']);
   });
   it('returns nothing for a free-form copyright file even when it has License lines', () => {
     expect(parseCopyrightLicenses('Files: *\nLicense: MIT\n\nSee /usr/share/common-licenses/GPL-2.\n')).toEqual([]);

@@ -26,8 +26,29 @@ export interface Deb822Document {
 }
 
 const FIELD = /^([!-9;-~][!-9;-~]*)[ \t]*:(.*)$/;
+const CR = 0x0d;
+const HASH = 0x23;
+const SPACE = 0x20;
+const TAB = 0x09;
 
-export function parseDeb822(text: string): Deb822Document {
+export interface Deb822Options {
+  /**
+   * False: a field's value is its first line only; continuation lines are
+   * still checked (one without a field breaks its paragraph) but not kept.
+   * A copyright file's License fields carry whole license texts, of which
+   * only the first line (the license names) is wanted.
+   */
+  readonly continuations?: boolean;
+}
+
+/**
+ * Lines are walked by index in the text rather than split into strings: a
+ * status file or a copyright file with full license texts has tens of
+ * thousands of lines, most of them continuation lines that only need their
+ * first characters looked at. A line is cut out only when its content is kept.
+ */
+export function parseDeb822(text: string, options: Deb822Options = {}): Deb822Document {
+  const continuations = options.continuations !== false;
   const paragraphs: Deb822Paragraph[] = [];
   const problems: Deb822Problem[] = [];
   let fields = new Map<string, string>();
@@ -43,24 +64,34 @@ export function parseDeb822(text: string): Deb822Document {
     broken = undefined;
   };
 
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = (lines[i] as string).replace(/\r$/, '');
-    const lineNo = i + 1;
-    if (line.trim() === '') {
+  let lineNo = 0;
+  // One more line than newlines, as text.split('\n') gives: the last one may be empty.
+  for (let from = 0; from <= text.length; ) {
+    let end = text.indexOf('\n', from);
+    if (end < 0) end = text.length;
+    const next = end + 1;
+    lineNo++;
+    // The line is text[from, stop): without its newline and one trailing carriage return.
+    const stop = end > from && text.charCodeAt(end - 1) === CR ? end - 1 : end;
+    if (isBlank(text, from, stop)) {
       flush();
+      from = next;
       continue;
     }
     if (fields.size === 0 && current === undefined && broken === undefined) start = lineNo;
-    if (line.startsWith('#')) continue;
-    if (line.startsWith(' ') || line.startsWith('\t')) {
-      if (current === undefined) {
-        broken ??= { line: lineNo, message: 'continuation line without a field' };
-        continue;
-      }
-      fields.set(current, `${fields.get(current) ?? ''}\n${line}`);
+    const first = text.charCodeAt(from);
+    if (first === HASH) {
+      from = next;
       continue;
     }
+    if (first === SPACE || first === TAB) {
+      if (current === undefined) broken ??= { line: lineNo, message: 'continuation line without a field' };
+      else if (continuations) fields.set(current, `${fields.get(current) ?? ''}\n${text.slice(from, stop)}`);
+      from = next;
+      continue;
+    }
+    const line = text.slice(from, stop);
+    from = next;
     const match = FIELD.exec(line);
     if (!match) {
       broken ??= { line: lineNo, message: `not a "Field: value" line: ${JSON.stringify(line.slice(0, 60))}` };
@@ -71,4 +102,17 @@ export function parseDeb822(text: string): Deb822Document {
   }
   flush();
   return { paragraphs, problems };
+}
+
+/**
+ * text.slice(from, stop).trim() === '' without cutting the line out: a
+ * printable ASCII character after the leading spaces and tabs settles it;
+ * anything else (a Unicode space, a control character) asks trim() itself.
+ */
+function isBlank(text: string, from: number, stop: number): boolean {
+  let i = from;
+  while (i < stop && (text.charCodeAt(i) === SPACE || text.charCodeAt(i) === TAB)) i++;
+  if (i === stop) return true;
+  const c = text.charCodeAt(i);
+  return c > 0x20 && c < 0x7f ? false : text.slice(from, stop).trim() === '';
 }
