@@ -344,9 +344,10 @@ Bulkhead's stage timings (\`--debug\`): ${stages}. One run each with fewer catal
 \`--catalogers os\` ${osOnly.seconds.toFixed(2)} s, ${osOnly.maxRssMiB.toFixed(0)} MiB; \`--catalogers=-lang/java-archive\` (npm and the rest, no jars)
 ${noJars.seconds.toFixed(2)} s, ${noJars.maxRssMiB.toFixed(0)} MiB. The layers stage dominates: reading 1.2 GB in 1 MiB chunks, walking
 every tar header and offering each path to the catalogers' selectors on the main thread, while each large layer's digest is
-computed on a worker thread from the same bytes (the \`openssl\` row is what digesting alone costs on one core), and buffering
-the files catalogers selected (jars reduced to their pom.properties, manifests and nested archives; runtime binaries to the
-window around their version string).${
+computed on a worker thread from the very buffers the reader parses (lent to it, not copied; the \`openssl\` row is what
+digesting alone costs on one core), and buffering the files catalogers selected (jars reduced to their pom.properties, manifests
+and nested archives; runtime binaries to the window around their version string). The command is the installed \`bulkhead\` bin
+(\`dist/bin/main.js\`, the bundled CLI), and the SBOM is written to the output piece by piece, never held whole.${
       vsStream <= 2
         ? ''
         : ` The ≤ 2× streaming target compares with \`cat\` from the page cache, which parses nothing; digesting the bytes alone
