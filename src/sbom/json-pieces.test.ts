@@ -71,11 +71,17 @@ describe('jsonPieces', () => {
     expect(join(jsonPieces(doc))).toBe(JSON.stringify({ numbers: [1, 2, 3], total: 6, last: { seen: [1, 2, 3] } }, null, 2));
   });
 
-  it('yields one piece per element of an opened list, not the whole list at once', () => {
+  it('yields an opened list a few elements at a time, not the whole list at once', () => {
     const packages = Array.from({ length: 1000 }, (_, n) => ({ name: `p${n}`, versions: [`${n}.0`, `${n}.1`] }));
     const pieces = [...jsonPieces({ packages: jsonArrayOf(packages) })];
-    expect(pieces.join('')).toBe(JSON.stringify({ packages }, null, 2));
-    expect(pieces.length).toBeGreaterThan(1000);
-    expect(Math.max(...pieces.map((piece) => piece.length))).toBeLessThan(100);
+    const text = pieces.join('');
+    expect(text).toBe(JSON.stringify({ packages }, null, 2));
+    expect(pieces.length).toBeGreaterThan(20);
+    expect(Math.max(...pieces.map((piece) => piece.length))).toBeLessThan(text.length / 20);
+  });
+
+  it('writes elements whole at any indentation, mixed with opened ones', () => {
+    const doc = { a: { b: [1, { c: [2, 3] }, 'x', [4], [], {}, null, undefined] }, list: Array.from({ length: 70 }, (_, n) => ({ n })) };
+    for (const depth of [0, 1, 2, 3, 4, 5]) expect(join(jsonPieces(doc, depth))).toBe(JSON.stringify(doc, null, 2));
   });
 });

@@ -39,8 +39,9 @@ export function jsonLater(value: () => unknown): JsonLater {
 /**
  * Pieces whose concatenation is JSON.stringify(value, null, 2), with every
  * jsonArrayOf written as an array and every jsonLater as its value. `depth`
- * plain objects and arrays deep are opened (each piece is then at most one
- * element of such a container); deeper values are stringified whole.
+ * plain objects and arrays deep are opened (each piece then holds one member
+ * or at most BATCH elements of such a container); deeper values are
+ * stringified whole.
  */
 export function* jsonPieces(value: object, depth = 1): Generator<string, void, undefined> {
   const resolved = resolve(value);
@@ -63,14 +64,31 @@ function* containerPieces(value: object, indent: string, depth: number): Generat
   if (isArrayOf(value) || Array.isArray(value)) {
     const items = isArrayOf(value) ? value[ARRAY_OF] : denseItems(value as unknown[]);
     let open = '[\n';
+    // Elements written whole are stringified a batch at a time: one
+    // JSON.stringify call per batch instead of one per element, and no
+    // re-indenting (see elementsText).
+    let batch: unknown[] = [];
     for (const raw of items) {
       const item = resolve(raw);
       if (opens(item, depth - 1)) {
+        if (batch.length > 0) {
+          yield open + elementsText(batch, inner);
+          batch = [];
+          open = ',\n';
+        }
         yield open + inner;
         yield* containerPieces(item, inner, depth - 1);
-      } else {
-        yield open + inner + (leaf(item, inner) ?? 'null');
+        open = ',\n';
+        continue;
       }
+      batch.push(item);
+      if (batch.length < BATCH) continue;
+      yield open + elementsText(batch, inner);
+      batch = [];
+      open = ',\n';
+    }
+    if (batch.length > 0) {
+      yield open + elementsText(batch, inner);
       open = ',\n';
     }
     yield open === '[\n' ? '[]' : `\n${indent}]`;
@@ -98,6 +116,30 @@ function* containerPieces(value: object, indent: string, depth: number): Generat
 function leaf(value: unknown, indent: string): string | undefined {
   const text = JSON.stringify(value, null, 2) as string | undefined;
   return text === undefined || indent === '' || !text.includes('\n') ? text : text.replaceAll('\n', `\n${indent}`);
+}
+
+/** Elements stringified together; a batch holds this many at most (a few tens of KB of text). */
+const BATCH = 32;
+
+/**
+ * `inner`e1,\n`inner`e2… for array elements that sit at `inner`: the batch
+ * is stringified nested in as many arrays as `inner` has levels, which puts
+ * its elements at exactly that indentation, and the wrapping is cut off.
+ */
+function elementsText(batch: unknown[], inner: string): string {
+  const levels = inner.length / STEP.length;
+  let wrapped: unknown = batch;
+  for (let n = 1; n < levels; n++) wrapped = [wrapped];
+  const text = JSON.stringify(wrapped, null, 2);
+  const { prefix, suffix } = wrapping(levels);
+  return text.slice(prefix, text.length - suffix);
+}
+
+/** Lengths of "[\n  [\n…" before and "…\n  ]\n]" after the elements of `levels` nested arrays. */
+function wrapping(levels: number): { prefix: number; suffix: number } {
+  let prefix = 0;
+  for (let n = 0; n < levels; n++) prefix += n * STEP.length + 2;
+  return { prefix, suffix: prefix };
 }
 
 /** Array elements as JSON.stringify reads them: holes are undefined (written as null). */

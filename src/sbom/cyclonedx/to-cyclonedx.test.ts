@@ -183,15 +183,11 @@ describe('toCycloneDx', () => {
 });
 
 describe('cycloneDxPieces', () => {
-  it('joins to the document, with no piece holding more than one component', () => {
-    const pieces = [...cycloneDxPieces(inventory, fixed)];
-    expect(pieces.join('')).toBe(readFileSync(new URL('app-image.cdx.json', testdata), 'utf8'));
-    const components = pieces.filter((piece) => piece.includes('"bom-ref"'));
-    expect(components.length).toBe(inventory.packages.length + 2);
-    for (const piece of components) expect(piece.split('"bom-ref"')).toHaveLength(2);
+  it('joins to the golden document', () => {
+    expect([...cycloneDxPieces(inventory, fixed)].join('')).toBe(readFileSync(new URL('app-image.cdx.json', testdata), 'utf8'));
   });
 
-  it('builds each component only when it is written', () => {
+  it('builds each component only when a piece holding it is written, a few at a time', () => {
     const { inv, licensesRead } = watchedInventory(300);
     const pieces = cycloneDxPieces(inv, fixed);
     let text = '';
@@ -201,11 +197,23 @@ describe('cycloneDxPieces', () => {
       text += piece.value;
     }
     expect(licensesRead).toEqual([]);
-    text += pieces.next().value ?? '';
-    expect(licensesRead).toHaveLength(1);
-    for (let piece = pieces.next(); piece.done !== true; piece = pieces.next()) text += piece.value;
-    expect(licensesRead).toHaveLength(300);
-    expect(text).toBe(toCycloneDx(inv, fixed));
+    let written = 0;
+    let listPieces = 0;
+    for (let piece = pieces.next(); piece.done !== true && !piece.value.includes('"dependencies"'); piece = pieces.next()) {
+      text += piece.value;
+      written += piece.value.split('"bom-ref"').length - 1;
+      listPieces++;
+      expect(licensesRead).toHaveLength(written);
+    }
+    expect(written).toBe(300);
+    expect(listPieces).toBeGreaterThanOrEqual(10);
+  });
+
+  it('writes the same document however its pieces are consumed', () => {
+    const { inv } = watchedInventory(300);
+    const pieces = [...cycloneDxPieces(inv, fixed)];
+    expect(pieces.join('')).toBe(toCycloneDx(inv, fixed));
+    expect(Math.max(...pieces.map((piece) => piece.length))).toBeLessThan(pieces.join('').length / 5);
   });
 });
 

@@ -178,17 +178,11 @@ describe('toSpdx', () => {
 });
 
 describe('spdxPieces', () => {
-  it('joins to the document, with no piece holding more than one package or relationship', () => {
-    const pieces = [...spdxPieces(inventory, fixed)];
-    expect(pieces.join('')).toBe(readFileSync(new URL('app-image.spdx.json', testdata), 'utf8'));
-    expect(pieces.filter((piece) => piece.includes('"SPDXID"')).length).toBe(inventory.packages.length + 3);
-    for (const piece of pieces) {
-      expect(piece.split('"SPDXID"').length).toBeLessThanOrEqual(2);
-      expect(piece.split('"relationshipType"').length).toBeLessThanOrEqual(2);
-    }
+  it('joins to the golden document', () => {
+    expect([...spdxPieces(inventory, fixed)].join('')).toBe(readFileSync(new URL('app-image.spdx.json', testdata), 'utf8'));
   });
 
-  it('describes each package only when it is written, and lists extracted licenses after all of them', () => {
+  it('describes each package only when a piece holding it is written, and lists extracted licenses after all of them', () => {
     const licensesRead: string[] = [];
     const packages = Array.from({ length: 300 }, (_, i) => {
       const pkg = { id: `pkg-${i}`, ecosystem: 'npm', name: `p${i}`, version: '1.0.0', purl: `pkg:npm/p${i}@1.0.0`, locations: [], foundBy: 'test' };
@@ -208,12 +202,18 @@ describe('spdxPieces', () => {
       if (piece.done === true) throw new Error('no packages list');
       text += piece.value;
     }
-    // The image itself comes first.
-    text += pieces.next().value ?? '';
     expect(licensesRead).toEqual([]);
-    text += pieces.next().value ?? '';
-    expect(licensesRead).toEqual(['pkg-0']);
-    for (let piece = pieces.next(); piece.done !== true; piece = pieces.next()) text += piece.value;
+    let written = 0;
+    let listPieces = 0;
+    for (let piece = pieces.next(); piece.done !== true; piece = pieces.next()) {
+      text += piece.value;
+      if (written < packages.length) {
+        written += piece.value.split('"SPDXID": "SPDXRef-Package-').length - 1;
+        listPieces++;
+        expect(licensesRead).toHaveLength(written);
+      }
+    }
+    expect(listPieces).toBeGreaterThanOrEqual(10);
     expect(text).toBe(toSpdx(inv, fixed));
     const doc = JSON.parse(text) as SpdxDoc;
     expect(doc.hasExtractedLicensingInfos?.map((l) => l.extractedText)).toEqual(packages.map((_, i) => `Custom licence ${i}`));
