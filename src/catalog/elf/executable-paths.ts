@@ -53,12 +53,20 @@ export function isExecutableCandidatePath(path: string): boolean {
   return lastAnswer;
 }
 
+// Plain loops rather than some() with a closure over the path: no allocation per path.
 function isCandidate(path: string): boolean {
   for (const dir of FLAT_DIRS) {
     if (path.startsWith(dir) && path.length > dir.length && !path.includes('/', dir.length)) return true;
   }
-  const inTree =
-    TREE_DIRS.some((dir) => path.startsWith(dir) && path.length > dir.length) ||
-    (PATTERN_PREFIXES.some((prefix) => path.startsWith(prefix)) && PATTERNS.some((p) => p.test(path)));
-  return inTree && !SKIP_DIRS.test(path) && !SKIP_EXTENSIONS.test(path);
+  return inTree(path) && !SKIP_DIRS.test(path) && !SKIP_EXTENSIONS.test(path);
+}
+
+function inTree(path: string): boolean {
+  for (const dir of TREE_DIRS) if (path.startsWith(dir) && path.length > dir.length) return true;
+  for (const prefix of PATTERN_PREFIXES) {
+    if (!path.startsWith(prefix)) continue;
+    for (const pattern of PATTERNS) if (pattern.test(path)) return true;
+    return false;
+  }
+  return false;
 }

@@ -28,7 +28,11 @@ export const binaryRuntimesCataloger: Cataloger = {
     'openjdk: <JDK>/release, <JDK>/lib/server/libjvm.so',
     'busybox: /bin/busybox',
   ],
-  selects: (path) => RUNTIME_MATCHERS.some((m) => m.selects(path)),
+  // A loop, not some() with a closure over the path: this runs for every path of every layer.
+  selects: (path) => {
+    for (const matcher of RUNTIME_MATCHERS) if (matcher.selects(path)) return true;
+    return false;
+  },
   // catalog() asks the first matcher that selects a file, so that one says what of it to keep.
   reduce: (path, content) => {
     const matcher = RUNTIME_MATCHERS.find((m) => m.selects(path));
