@@ -130,8 +130,9 @@ function readCentralDirectory(data: Buffer, start: number, size: number, count: 
     const next = p + 46 + nameLen + extraLen + commentLen;
     if (next > end) throw new ImageFormatError(`zip central directory entry ${i} is truncated`);
     const name = data.toString('utf8', p + 46, p + 46 + nameLen);
-    const extra = data.subarray(p + 46 + nameLen, p + 46 + nameLen + extraLen);
     if (uncompressed === 0xffffffff || compressedSize === 0xffffffff || offset === 0xffffffff) {
+      // The extra field is cut out only here: a jar has thousands of entries and almost never needs it.
+      const extra = data.subarray(p + 46 + nameLen, p + 46 + nameLen + extraLen);
       const z = zip64Extra(extra, uncompressed === 0xffffffff, compressedSize === 0xffffffff, offset === 0xffffffff);
       uncompressed = z.size ?? uncompressed;
       compressedSize = z.compressedSize ?? compressedSize;

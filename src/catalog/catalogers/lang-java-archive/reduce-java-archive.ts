@@ -18,7 +18,8 @@ class KeepOriginal extends Error {}
 function reduceArchive(archive: ZipArchive, depth: number, maxDepth: number, budget: ZipBudget): Buffer {
   const kept: ZipWriterEntry[] = [];
   for (const entry of archive.entries) {
-    if (entry.isDirectory) continue;
+    // Most entries are classes: no pom.properties, manifest or archive name ends in '.class'.
+    if (entry.isDirectory || entry.name.endsWith('.class')) continue;
     if (isPomProperties(entry.name) || isManifest(entry.name)) {
       const max = isManifest(entry.name) ? ARCHIVE_LIMITS.manifestBytes : ARCHIVE_LIMITS.pomPropertiesBytes;
       if (entry.size > max) throw new KeepOriginal();
