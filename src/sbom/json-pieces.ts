@@ -9,7 +9,8 @@
  *
  * The bytes are JSON.stringify's: containers down to `depth` (and every
  * jsonArrayOf) are opened here with its two-space layout; anything below is
- * JSON.stringify'd whole and re-indented, which is exact because
+ * JSON.stringify'd whole — list elements a batch at a time, nested in arrays
+ * to their indentation; a member re-indented, which is exact because
  * JSON.stringify only writes a raw newline as layout (a newline inside a
  * string is escaped). Members whose value JSON omits (undefined, functions,
  * symbols) are omitted, and become null in arrays, as JSON.stringify does.
@@ -131,15 +132,10 @@ function elementsText(batch: unknown[], inner: string): string {
   let wrapped: unknown = batch;
   for (let n = 1; n < levels; n++) wrapped = [wrapped];
   const text = JSON.stringify(wrapped, null, 2);
-  const { prefix, suffix } = wrapping(levels);
-  return text.slice(prefix, text.length - suffix);
-}
-
-/** Lengths of "[\n  [\n…" before and "…\n  ]\n]" after the elements of `levels` nested arrays. */
-function wrapping(levels: number): { prefix: number; suffix: number } {
-  let prefix = 0;
-  for (let n = 0; n < levels; n++) prefix += n * STEP.length + 2;
-  return { prefix, suffix: prefix };
+  // Each level n adds its indentation plus "[\n" before the elements and "\n" plus its indentation plus "]" after.
+  let cut = 0;
+  for (let n = 0; n < levels; n++) cut += n * STEP.length + 2;
+  return text.slice(cut, text.length - cut);
 }
 
 /** Array elements as JSON.stringify reads them: holes are undefined (written as null). */

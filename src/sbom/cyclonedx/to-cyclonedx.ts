@@ -8,7 +8,7 @@
  * and omission rules of @cyclonedx/cyclonedx-library's JSON normalizer with
  * `sortLists` (version 10): the library's models and normalizer cost several
  * times the CPU and heap on images with thousands of packages. It is written
- * piece by piece (json-pieces.ts), one component at a time, so that neither
+ * piece by piece (json-pieces.ts), a few components at a time, so that neither
  * all components nor the whole text are ever held at once.
  * to-cyclonedx-reference.test.ts holds the library-based writer and checks
  * that both write the same bytes.
@@ -80,9 +80,10 @@ export function toCycloneDx(inv: Inventory, options: CycloneDxOptions = {}): str
 }
 
 /**
- * The document piece by piece (at most one component or dependency each):
- * the ordering is decided on small entries first, then each component is
- * built, written and dropped in turn, so the document never exists whole.
+ * The document piece by piece (a batch of components or dependencies each):
+ * the ordering is decided on small entries first, then the components are
+ * built, written and dropped a batch at a time, so the document never
+ * exists whole.
  */
 export function* cycloneDxPieces(inv: Inventory, options: CycloneDxOptions = {}): Generator<string, void, undefined> {
   const subject = imageSubject(inv);

@@ -10,7 +10,7 @@ export function toInventoryJson(inv: Inventory): string {
   return [...inventoryJsonPieces(inv)].join('');
 }
 
-/** The document piece by piece: at most one package, relationship or other list element each. */
+/** The document piece by piece: one member, or a batch of a list's elements (packages, relationships…), each. */
 export function* inventoryJsonPieces(inv: Inventory): Generator<string, void, undefined> {
   // Two levels: the inventory's members, then each element of its lists.
   yield* jsonPieces(inv, 2);

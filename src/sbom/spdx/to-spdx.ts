@@ -3,8 +3,8 @@
  * The document DESCRIBES the image package, which CONTAINS every package;
  * dependencies are DEPENDS_ON. Declared licenses that are not SPDX become
  * LicenseRef-… entries of hasExtractedLicensingInfos, so licenseDeclared is
- * always a valid expression. Written piece by piece (json-pieces.ts), one
- * package or relationship at a time.
+ * always a valid expression. Written piece by piece (json-pieces.ts), a few
+ * packages or relationships at a time.
  */
 import { randomUUID } from 'node:crypto';
 import type { Inventory } from '../../domain/inventory.js';
@@ -54,8 +54,8 @@ export function toSpdx(inv: Inventory, options: SpdxOptions = {}): string {
 }
 
 /**
- * The document piece by piece (at most one package or relationship each):
- * packages are described, written and dropped one at a time, so the
+ * The document piece by piece (a batch of packages or relationships each):
+ * packages are described, written and dropped a batch at a time, so the
  * document never exists whole.
  */
 export function* spdxPieces(inv: Inventory, options: SpdxOptions = {}): Generator<string, void, undefined> {
