@@ -56,8 +56,33 @@ export const npmInstalledCataloger: Cataloger = {
   },
 };
 
-/** Node's module lookup: <dir>/node_modules/<dep>, then each ancestor's node_modules. */
+/** A plain package name ('ms', '@types/node'): joined to a directory by concatenation, as path.posix.join would. */
+const PLAIN_NAME = /^(?:@[^/]+\/)?[^/]+$/;
+/** A '.' or '..' segment, which path.posix would fold away. */
+const DOT_SEGMENT = /\/\.\.?(?:\/|$)/;
+
+/**
+ * Node's module lookup: <dir>/node_modules/<dep>, then each ancestor's node_modules.
+ * For a plain name and a directory without '.' or '..' segments (an absolute path
+ * of the tree, without empty segments either), string operations give
+ * path.posix's answers without its normalizing pass over every candidate;
+ * anything else goes through path.posix.
+ */
 function resolveFrom(dir: string, dep: string, installed: ReadonlyMap<string, unknown>): string | undefined {
+  if (!PLAIN_NAME.test(dep) || dep.startsWith('.') || dep.includes('/.') || DOT_SEGMENT.test(dir)) return resolveFromPosix(dir, dep, installed);
+  let current = dir;
+  for (;;) {
+    const slash = current.lastIndexOf('/');
+    if (current.slice(slash + 1) !== 'node_modules') {
+      const candidate = current === '/' ? `/node_modules/${dep}` : `${current}/node_modules/${dep}`;
+      if (installed.has(candidate)) return candidate;
+    }
+    if (current === '/') return undefined;
+    current = slash === 0 ? '/' : current.slice(0, slash);
+  }
+}
+
+function resolveFromPosix(dir: string, dep: string, installed: ReadonlyMap<string, unknown>): string | undefined {
   let current = dir;
   for (;;) {
     if (path.posix.basename(current) !== 'node_modules') {

@@ -111,12 +111,27 @@ async function readFileList(ctx: CatalogContext, entry: DpkgEntry): Promise<stri
     if (!ctx.tree.readable(path)) continue;
     try {
       const text = (await ctx.tree.read(path, Math.min(ctx.maxFileBytes, MAX_LIST_BYTES))).toString('utf8');
-      return [path, ...text.split('\n').filter((line) => line.startsWith('/') && line !== '/.')];
+      return listedPaths(text, [path]);
     } catch (error) {
       ctx.warn(`cannot read dpkg file list: ${message(error)}`, path);
     }
   }
   return undefined;
+}
+
+/**
+ * Appends to `paths` the lines of a .list file that are paths, except '/.' (the root every package lists):
+ * text.split('\n').filter(...) without an array of every line in between, as an image's
+ * lists hold tens of thousands of lines.
+ */
+function listedPaths(text: string, paths: string[]): string[] {
+  for (let from = 0; from < text.length; ) {
+    let end = text.indexOf('\n', from);
+    if (end < 0) end = text.length;
+    if (text.charCodeAt(from) === 0x2f && !(end - from === 2 && text.charCodeAt(from + 1) === 0x2e)) paths.push(text.slice(from, end));
+    from = end + 1;
+  }
+  return paths;
 }
 
 function toDraft(entry: DpkgEntry, distro: Distro | undefined, locations: PackageLocation[], licenses: string[]): PackageDraft {
