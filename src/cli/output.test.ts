@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { inventorySchema } from '../sbom/inventory-json/inventory-schema.js';
 import { cycloneDxPieces, inventoryJsonPieces, spdxPieces, toCycloneDx, toInventoryJson, toSpdx } from '../sbom/index.js';
@@ -60,6 +61,23 @@ describe('writeOutput to a file', () => {
     await expect(writeOutput(pieces(), file)).rejects.toThrow('inventory went bad');
     expect(readFileSync(file, 'utf8')).toBe('previous\n');
     expect(readdirSync(dir)).toEqual(['sbom.json']);
+  });
+
+  it('leaves no temp file behind when the writer fails before the file is even open', async () => {
+    const dir = tempDir();
+    const failing: Iterable<string> = {
+      [Symbol.iterator]: () => ({
+        next: () => {
+          throw new Error('inventory went bad at once');
+        },
+      }),
+    };
+    for (let n = 0; n < 20; n++) {
+      await expect(writeOutput(failing, path.join(dir, 'sbom.json'))).rejects.toThrow('inventory went bad at once');
+    }
+    // A file opened after the clean-up would show up late.
+    await sleep(100);
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('rejects with the file system error for a directory that does not exist', async () => {

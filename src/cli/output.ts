@@ -22,7 +22,8 @@ export async function writeOutput(text: string | Iterable<string>, file?: string
     stream.end();
     await finished(stream);
   } catch (error) {
-    stream.destroy();
+    // The temp file may still be opening: remove it only once the stream has closed it.
+    if (!stream.closed) await new Promise<void>((resolve) => stream.destroy().once('close', () => resolve()));
     await rm(temp, { force: true });
     throw error;
   }
