@@ -86,6 +86,17 @@ export function toCycloneDx(inv: Inventory, options: CycloneDxOptions = {}): str
  * exists whole.
  */
 export function* cycloneDxPieces(inv: Inventory, options: CycloneDxOptions = {}): Generator<string, void, undefined> {
+  yield* jsonPieces(cycloneDxDocument(inv, options));
+  yield '\n';
+}
+
+/**
+ * The document with its two long lists as jsonArrayOf over lazily built
+ * elements. A plain function, not part of the generator: V8 cannot switch a
+ * long-running loop inside a generator to optimized code (no on-stack
+ * replacement there), which cost ~40 ms on 5,000 packages.
+ */
+function cycloneDxDocument(inv: Inventory, options: CycloneDxOptions): object {
   const subject = imageSubject(inv);
   const rootProps = inv.image === undefined ? [] : imageProperties(inv.image);
   const hex = inv.image === undefined ? undefined : /^sha256:([a-f0-9]{64})$/.exec(subject.version ?? '')?.[1];
@@ -159,7 +170,7 @@ export function* cycloneDxPieces(inv: Inventory, options: CycloneDxOptions = {})
   entries.sort((a, b) => refRank(a.ref) - refRank(b.ref) || compareTies(a, b));
 
   const serialNumber = options.serialNumber ?? `urn:uuid:${randomUUID()}`;
-  const doc = {
+  return {
     $schema: 'http://cyclonedx.org/schema/bom-1.6.schema.json',
     bomFormat: 'CycloneDX',
     specVersion: '1.6',
@@ -179,8 +190,6 @@ export function* cycloneDxPieces(inv: Inventory, options: CycloneDxOptions = {})
       }),
     ),
   };
-  yield* jsonPieces(doc);
-  yield '\n';
 }
 
 function* mapIterable<T, U>(items: Iterable<T>, map: (item: T) => U): Generator<U, void, undefined> {
@@ -227,7 +236,7 @@ function packageEntry(
   memo: Memo,
 ): Entry {
   // Every property name this package can use, for the ranks taken before any component is built.
-  for (let n = 0; n < pkg.locations.length; n++) locationNames(memo, n);
+  for (let n = memo.locationPath.length; n < pkg.locations.length; n++) nameLocation(memo, n);
   for (const key of Object.keys(pkg.metadata ?? {})) metadataName(memo, key);
   const purl = pkg.purl || undefined;
   const version = pkg.version || undefined;
@@ -266,20 +275,18 @@ function packageProperties(pkg: Package, layers: ReadonlyMap<string, { readonly 
     if (createdBy) props.push({ name: PROP.layerCreatedBy, value: createdBy });
   }
   pkg.locations.forEach((location, n) => {
-    const names = locationNames(memo, n);
-    props.push({ name: names.path, value: location.path });
-    if (location.layer !== undefined) props.push({ name: names.layer, value: location.layer });
+    if (n >= memo.locationPath.length) nameLocation(memo, n);
+    props.push({ name: memo.locationPath[n] ?? '', value: location.path });
+    if (location.layer !== undefined) props.push({ name: memo.locationLayer[n] ?? '', value: location.layer });
   });
   for (const [key, value] of Object.entries(pkg.metadata ?? {})) props.push({ name: metadataName(memo, key), value: String(value) });
   return props;
 }
 
 // One string per distinct property name rather than one per property.
-function locationNames(memo: Memo, n: number): { path: string; layer: string } {
-  return {
-    path: (memo.locationPath[n] ??= `${PROP.locationPrefix}${n}:path`),
-    layer: (memo.locationLayer[n] ??= `${PROP.locationPrefix}${n}:layer`),
-  };
+function nameLocation(memo: Memo, n: number): void {
+  memo.locationPath[n] = `${PROP.locationPrefix}${n}:path`;
+  memo.locationLayer[n] = `${PROP.locationPrefix}${n}:layer`;
 }
 
 function metadataName(memo: Memo, key: string): string {
