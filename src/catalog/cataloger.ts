@@ -72,6 +72,13 @@ export interface Cataloger {
   readonly reads: readonly string[];
   /** Pure, no I/O: whether the streamer must keep this absolute path's content. */
   selects(path: string): boolean;
+  /**
+   * Optional: what every path `selects` accepts has in common, so that while an image streams the
+   * cataloger is asked only about paths that can pass (see selects-any.ts): the last path component
+   * is one of `names`, or its extension (from its last '.', compared in lower case) is one of
+   * `extensions`. `{}` says selects() accepts nothing.
+   */
+  readonly selectsOnly?: { readonly names?: readonly string[]; readonly extensions?: readonly string[] };
   /** Optional: paths decided by their first bytes instead (see Sniffer). */
   readonly sniff?: Sniffer;
   /**

@@ -18,6 +18,7 @@ import { openRegistryImage } from '../image/sources/registry.js';
 import { openDockerDaemonImage } from '../image/sources/docker-daemon.js';
 import { selectCatalogers } from '../catalog/registry.js';
 import { runCatalogers } from '../catalog/run-catalogers.js';
+import { selectsAny } from '../catalog/selects-any.js';
 import { detectDistro, distroSelects } from '../catalog/distro/detect-distro.js';
 import { DEFAULT_SBOM_LIMITS, readSbom } from '../sbom/index.js';
 import { parseTarget, type Target } from './target.js';
@@ -72,8 +73,9 @@ export async function inventory(target: string | Target, options: InventoryOptio
 
   // Regular files the stream offered and some cataloger selected: the only ones worth offering the catalogers again.
   const selectedPaths = new Set<string>();
+  const catalogersSelect = selectsAny(catalogers);
   const selects = (p: string): boolean => {
-    const wanted = distroSelects(p) || catalogers.some((c) => c.selects(p)) || options.extraSelects?.(p) === true;
+    const wanted = distroSelects(p) || catalogersSelect(p) || options.extraSelects?.(p) === true;
     if (wanted) selectedPaths.add(p);
     return wanted;
   };

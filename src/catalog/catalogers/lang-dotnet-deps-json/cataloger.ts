@@ -8,6 +8,7 @@ export const dotnetDepsJsonCataloger: Cataloger = {
   ecosystems: ['nuget'],
   reads: ['*.deps.json of .NET applications (libraries of type package)'],
   selects: (p) => p.endsWith('.deps.json'),
+  selectsOnly: { extensions: ['.json'] },
   catalog: (ctx) =>
     catalogEachFile(ctx, { name: 'lang/dotnet-deps-json', maxBytes: 32 * 1024 * 1024, parse: (text, file) => parseDepsJson(text, file) }),
 };

@@ -9,6 +9,7 @@ export const dotnetPackagesLockCataloger: Cataloger = {
   ecosystems: ['nuget'],
   reads: ['packages.lock.json (NuGet lock file)'],
   selects: (p) => baseName(p) === 'packages.lock.json',
+  selectsOnly: { names: ['packages.lock.json'] },
   catalog: (ctx) =>
     catalogEachFile(ctx, {
       name: 'lang/nuget-packages-lock',

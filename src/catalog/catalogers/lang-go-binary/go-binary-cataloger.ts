@@ -23,6 +23,7 @@ export const goBinaryCataloger: Cataloger = {
   ecosystems: ['go'],
   reads: ['ELF executables in bin directories (/usr/bin/*, /usr/local/bin/*, /go/bin/*, …) and under /app, /opt, /usr/libexec'],
   selects: () => false,
+  selectsOnly: {},
   sniff: { selects: isExecutableCandidatePath, keep: looksLikeGoElf },
   async catalog(ctx: CatalogContext): Promise<CatalogResult> {
     const packages: PackageDraft[] = [];

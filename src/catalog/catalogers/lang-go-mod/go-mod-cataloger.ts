@@ -33,6 +33,7 @@ export const goModCataloger: Cataloger = {
   ecosystems: ['go'],
   reads: ['**/go.mod', '**/go.sum (beside a go.mod)'],
   selects: (path) => isGoModPath(path, 'go.mod') || isGoModPath(path, 'go.sum'),
+  selectsOnly: { names: ['go.mod', 'go.sum'] },
   catalog: (ctx: CatalogContext): Promise<CatalogResult> =>
     catalogEachFile(ctx, {
       name: NAME,

@@ -28,6 +28,7 @@ export const javaArchiveCataloger: Cataloger = {
   ecosystems: ['maven'],
   reads: ['**/*.{jar,war,ear,par,sar,jpi,hpi} (pom.properties, MANIFEST.MF, nested archives)'],
   selects: (path) => JAVA_ARCHIVE_EXTENSION.test(path),
+  selectsOnly: { extensions: ['.jar', '.war', '.ear', '.par', '.sar', '.jpi', '.hpi'] },
   reduce: (_path, content) => reduceJavaArchive(content, MAX_DEPTH, BUDGET_BYTES),
   async catalog(ctx: CatalogContext): Promise<CatalogResult> {
     const packages: PackageDraft[] = [];

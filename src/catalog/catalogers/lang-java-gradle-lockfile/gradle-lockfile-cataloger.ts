@@ -25,6 +25,7 @@ export const gradleLockfileCataloger: Cataloger = {
   ecosystems: ['maven'],
   reads: ['**/gradle.lockfile', '**/gradle/dependency-locks/*.lockfile'],
   selects: (path) => path.endsWith('/gradle.lockfile') || LEGACY.test(path),
+  selectsOnly: { extensions: ['.lockfile'] },
   catalog: (ctx: CatalogContext): Promise<CatalogResult> =>
     catalogEachFile(ctx, {
       name: NAME,

@@ -22,6 +22,7 @@ export const pomCataloger: Cataloger = {
   ecosystems: ['maven'],
   reads: ['**/pom.xml'],
   selects: (path) => path.endsWith('/pom.xml') && !path.includes('/.m2/repository/'),
+  selectsOnly: { names: ['pom.xml'] },
   catalog: (ctx: CatalogContext): Promise<CatalogResult> =>
     catalogEachFile(ctx, {
       name: NAME,

@@ -17,6 +17,7 @@ export const npmInstalledCataloger: Cataloger = {
     'node_modules/.package-lock.json (npm\'s record of which installed packages are dev dependencies)',
   ],
   selects: (p) => installedPackageDir(p) !== undefined || p.endsWith(HIDDEN_LOCKFILE),
+  selectsOnly: { names: ['package.json', '.package-lock.json'] },
   async catalog(ctx): Promise<CatalogResult> {
     const installed = new Map<string, InstalledManifest>();
     const packages: PackageDraft[] = [];

@@ -29,6 +29,7 @@ export const npmLockCataloger: Cataloger = {
   ecosystems: ['npm'],
   reads: ['package-lock.json and npm-shrinkwrap.json (lockfile v1-v3) outside node_modules'],
   selects: (p) => NAMES.has(baseName(p)) && !isInsideNodeModules(p),
+  selectsOnly: { names: [...NAMES] },
   catalog: (ctx) =>
     catalogEachFile(ctx, {
       name: 'lang/npm-lock',

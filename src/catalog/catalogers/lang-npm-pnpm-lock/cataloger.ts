@@ -10,6 +10,7 @@ export const pnpmLockCataloger: Cataloger = {
   ecosystems: ['npm'],
   reads: ['pnpm-lock.yaml (lockfile v5-v9) outside node_modules'],
   selects: (p) => baseName(p) === 'pnpm-lock.yaml' && !isInsideNodeModules(p),
+  selectsOnly: { names: ['pnpm-lock.yaml'] },
   catalog: (ctx) =>
     catalogEachFile(ctx, {
       name: 'lang/pnpm-lock',

@@ -10,6 +10,7 @@ export const yarnLockCataloger: Cataloger = {
   ecosystems: ['npm'],
   reads: ['yarn.lock (classic v1 and berry v2+) outside node_modules'],
   selects: (p) => baseName(p) === 'yarn.lock' && !isInsideNodeModules(p),
+  selectsOnly: { names: ['yarn.lock'] },
   catalog: (ctx) =>
     catalogEachFile(ctx, { name: 'lang/yarn-lock', maxBytes: 64 * 1024 * 1024, parse: (text, file) => parseYarnLock(text, file) }),
 };

@@ -12,6 +12,7 @@ export const composerLockCataloger: Cataloger = {
   ecosystems: ['composer'],
   reads: ['composer.lock outside vendor/'],
   selects: isLock,
+  selectsOnly: { names: ['composer.lock'] },
   catalog: (ctx) =>
     catalogEachFile(ctx, { name: 'lang/composer-lock', maxBytes: 64 * 1024 * 1024, parse: (text, file) => parseComposer(text, file, 'lock') }),
 };
@@ -22,6 +23,7 @@ export const composerInstalledCataloger: Cataloger = {
   ecosystems: ['composer'],
   reads: ['vendor/composer/installed.json (Composer 1 and 2)'],
   selects: isInstalledJson,
+  selectsOnly: { names: ['installed.json'] },
   catalog: (ctx) =>
     catalogEachFile(ctx, {
       name: 'lang/composer-installed',

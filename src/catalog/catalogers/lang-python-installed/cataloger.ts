@@ -13,6 +13,7 @@ export const pythonInstalledCataloger: Cataloger = {
   ecosystems: ['pypi'],
   reads: ['site-packages and dist-packages: *.dist-info/METADATA, *.egg-info/PKG-INFO, *.egg-info files'],
   selects: (p) => metadataFile(p) !== undefined,
+  selectsOnly: { names: ['METADATA', 'PKG-INFO'], extensions: ['.egg-info'] },
   async catalog(ctx): Promise<CatalogResult> {
     const packages: PackageDraft[] = [];
     const requires = new Map<string, { siteDir: string; names: string[] }>();

@@ -9,6 +9,7 @@ export const pipfileLockCataloger: Cataloger = {
   ecosystems: ['pypi'],
   reads: ['Pipfile.lock'],
   selects: (p) => baseName(p) === 'Pipfile.lock',
+  selectsOnly: { names: ['Pipfile.lock'] },
   catalog: (ctx) =>
     catalogEachFile(ctx, { name: 'lang/pipfile-lock', maxBytes: 32 * 1024 * 1024, parse: (text, file) => parsePipfileLock(text, file) }),
 };

@@ -9,6 +9,7 @@ export const poetryLockCataloger: Cataloger = {
   ecosystems: ['pypi'],
   reads: ['poetry.lock'],
   selects: (p) => baseName(p) === 'poetry.lock',
+  selectsOnly: { names: ['poetry.lock'] },
   catalog: (ctx) =>
     catalogEachFile(ctx, { name: 'lang/poetry-lock', maxBytes: 32 * 1024 * 1024, parse: (text, file) => parsePoetryLock(text, file) }),
 };

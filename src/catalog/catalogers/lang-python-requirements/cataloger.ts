@@ -31,6 +31,7 @@ export const pythonRequirementsCataloger: Cataloger = {
   ecosystems: ['pypi'],
   reads: ['requirements*.txt and requirements/*.txt: exact pins (== and ===), following -r includes inside the image'],
   selects: isRequirementsFile,
+  selectsOnly: { extensions: ['.txt'] },
   async catalog(ctx): Promise<CatalogResult> {
     const selected = new Set(ctx.files.map((f) => f.path));
     const packages: PackageDraft[] = [];

@@ -9,6 +9,7 @@ export const uvLockCataloger: Cataloger = {
   ecosystems: ['pypi'],
   reads: ['uv.lock'],
   selects: (p) => baseName(p) === 'uv.lock',
+  selectsOnly: { names: ['uv.lock'] },
   catalog: (ctx) =>
     catalogEachFile(ctx, { name: 'lang/uv-lock', maxBytes: 32 * 1024 * 1024, parse: (text, file) => parseUvLock(text, file) }),
 };

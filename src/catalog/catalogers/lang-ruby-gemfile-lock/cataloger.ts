@@ -12,6 +12,7 @@ export const gemfileLockCataloger: Cataloger = {
     const base = baseName(p);
     return base === 'Gemfile.lock' || base === 'gems.locked';
   },
+  selectsOnly: { names: ['Gemfile.lock', 'gems.locked'] },
   catalog: (ctx) =>
     catalogEachFile(ctx, { name: 'lang/gemfile-lock', maxBytes: 16 * 1024 * 1024, parse: (text, file) => parseGemfileLock(text, file) }),
 };

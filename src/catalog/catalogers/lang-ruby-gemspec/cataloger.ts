@@ -21,6 +21,7 @@ export const gemspecCataloger: Cataloger = {
   ecosystems: ['gem'],
   reads: ['specifications/*.gemspec and specifications/default/*.gemspec of installed gems'],
   selects: isInstalledGemspec,
+  selectsOnly: { extensions: ['.gemspec'] },
   async catalog(ctx): Promise<CatalogResult> {
     const packages: PackageDraft[] = [];
     // GEM_HOME (the folder holding specifications/) → gem name → draft key.

@@ -27,6 +27,7 @@ export const rustAuditableCataloger: Cataloger = {
   ecosystems: ['cargo'],
   reads: ['ELF executables in /usr/local/bin, /opt, /app, ~/.cargo/bin and other non-distro bin directories (the .dep-v0 section)'],
   selects: () => false,
+  selectsOnly: {},
   sniff: {
     selects: (path) => isExecutableCandidatePath(path) && !DISTRO_BIN.test(path),
     keep: (head) => head.subarray(0, 4).equals(ELF_MAGIC),

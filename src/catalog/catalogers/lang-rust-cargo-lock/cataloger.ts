@@ -9,6 +9,7 @@ export const cargoLockCataloger: Cataloger = {
   ecosystems: ['cargo'],
   reads: ['Cargo.lock (format v1-v4)'],
   selects: (p) => baseName(p) === 'Cargo.lock',
+  selectsOnly: { names: ['Cargo.lock'] },
   catalog: (ctx) =>
     catalogEachFile(ctx, { name: 'lang/cargo-lock', maxBytes: 32 * 1024 * 1024, parse: (text, file) => parseCargoLock(text, file) }),
 };

@@ -20,6 +20,7 @@ export const apkCataloger: Cataloger = {
   ecosystems: ['apk'],
   reads: [...DATABASES],
   selects: (path) => DATABASES.has(path),
+  selectsOnly: { names: ['installed'] },
   async catalog(ctx: CatalogContext): Promise<CatalogResult> {
     const packages: PackageDraft[] = [];
     const relationships: RelationshipDraft[] = [];

@@ -45,6 +45,7 @@ export const rpmCataloger: Cataloger = {
   ecosystems: ['rpm'],
   reads: DB_DIRS.flatMap((dir) => DB_FILES.map((file) => `${dir}${file}`)),
   selects: (path) => databaseFormat(path) !== undefined,
+  selectsOnly: { names: DB_FILES },
   async catalog(ctx: CatalogContext): Promise<CatalogResult> {
     const packages: PackageDraft[] = [];
     const relationships: RelationshipDraft[] = [];
