@@ -136,16 +136,22 @@ function claimOwned(
   const dropped = new Set<string>();
   for (const pkg of packages) {
     if (OS_ECOSYSTEMS.has(pkg.ecosystem)) continue;
-    const owner = pkg.locations.map((l) => owned.get(tree.resolve(l.path) ?? l.path)).find((o) => o !== undefined);
+    let owner: string | undefined;
+    for (const l of pkg.locations) {
+      owner = owned.get(tree.resolve(l.path) ?? l.path);
+      if (owner !== undefined) break;
+    }
     if (owner === undefined) continue;
     if (pkg.ecosystem === 'binary') dropped.add(pkg.id);
     else relationships.push({ from: owner, to: pkg.id, type: 'owns' });
   }
   if (dropped.size === 0) return { packages, relationships, runs, warnings };
+  const droppedBy = new Map<string, number>();
+  for (const p of packages) if (dropped.has(p.id)) droppedBy.set(p.foundBy, (droppedBy.get(p.foundBy) ?? 0) + 1);
   return {
     packages: packages.filter((p) => !dropped.has(p.id)),
     relationships: relationships.filter((r) => !dropped.has(r.from) && !dropped.has(r.to)),
-    runs: runs.map((r) => ({ ...r, packages: r.packages - packages.filter((p) => p.foundBy === r.name && dropped.has(p.id)).length })),
+    runs: runs.map((r) => ({ ...r, packages: r.packages - (droppedBy.get(r.name) ?? 0) })),
     warnings,
   };
 }

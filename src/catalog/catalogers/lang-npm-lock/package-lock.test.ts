@@ -68,6 +68,24 @@ describe('lang/npm-lock on a package-lock.json v3 written by npm 11', () => {
     expect(out.packages.length).toBe(7);
   });
 
+  it('finishes on install paths npm never writes: an absolute one resolves nothing (it used to loop forever), empty segments fold as path.posix does', async () => {
+    const lock = {
+      lockfileVersion: 3,
+      packages: {
+        '': {},
+        '/x': { version: '1.0.0', dependencies: { y: '1' } },
+        'a//b': { version: '1.0.0', dependencies: { y: '1' } },
+        'node_modules/y': { version: '2.0.0' },
+      },
+    };
+    const out = await runCataloger(npmLockCataloger, memoryFileTree({ '/srv/package-lock.json': JSON.stringify(lock) }));
+    expect(out.warnings).toEqual([]);
+    const byKey = new Map(out.packages.map((p) => [p.key, p.name]));
+    const edges = (out.relationships ?? []).map((r) => `${byKey.get(r.from)} -> ${byKey.get(r.to)}`).sort();
+    expect(edges).toEqual(['b -> y']);
+    expect(out.packages.map((p) => p.name).sort()).toEqual(['b', 'x', 'y']);
+  });
+
   it('keeps git sources without a registry version and resolves v1 aliases', async () => {
     const v1 = {
       lockfileVersion: 1,

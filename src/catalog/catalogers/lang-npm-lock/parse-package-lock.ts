@@ -145,15 +145,38 @@ function parseV2(entries: Record<string, unknown>, file: FileEntry): CatalogResu
   return { packages, relationships };
 }
 
-/** Node's lookup: the package's own node_modules first, then each parent's. */
+/** An install path without empty segments ('node_modules/a/node_modules/@s/b'), whose parent is the text before its last '/'. */
+const PLAIN_INSTALL_PATH = /^[^/]+(?:\/[^/]+)*$/;
+
+/**
+ * Node's lookup: the package's own node_modules first, then each parent's.
+ * For a plain install path (every key npm writes), cutting at the last '/'
+ * is what path.posix.dirname answers, without its call per level.
+ */
 function resolveInstallPath(from: string, dep: string, known: ReadonlyMap<string, unknown>): string | undefined {
+  if (!PLAIN_INSTALL_PATH.test(from)) return resolveInstallPathPosix(from, dep, known);
+  let dir = from;
+  for (;;) {
+    const candidate = `${dir === '' ? '' : `${dir}/`}node_modules/${dep}`;
+    if (known.has(candidate)) return candidate;
+    if (dir === '') return undefined;
+    const slash = dir.lastIndexOf('/');
+    const parent = slash < 0 ? '' : dir.slice(0, slash);
+    dir = parent === '.' ? '' : parent;
+  }
+}
+
+function resolveInstallPathPosix(from: string, dep: string, known: ReadonlyMap<string, unknown>): string | undefined {
   let dir = from;
   for (;;) {
     const candidate = `${dir === '' ? '' : `${dir}/`}node_modules/${dep}`;
     if (known.has(candidate)) return candidate;
     if (dir === '') return undefined;
     const parent = path.posix.dirname(dir);
-    dir = parent === '.' ? '' : parent;
+    const next = parent === '.' ? '' : parent;
+    // '/' is its own parent: a key such as '/x' (no npm writes one) would otherwise loop forever.
+    if (next === dir) return undefined;
+    dir = next;
   }
 }
 
