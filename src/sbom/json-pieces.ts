@@ -19,9 +19,9 @@
 const ARRAY_OF: unique symbol = Symbol('jsonArrayOf');
 const LATER: unique symbol = Symbol('jsonLater');
 
-/** A JSON array whose elements come from an iterable, read when the writer reaches it. */
+/** A JSON array whose elements come from an iterable (through `map`, when given), read when the writer reaches it. */
 export interface JsonArrayOf {
-  readonly [ARRAY_OF]: Iterable<unknown>;
+  readonly [ARRAY_OF]: { readonly items: Iterable<unknown>; readonly map: ((item: never) => unknown) | undefined };
 }
 
 /** A value computed when the writer reaches it; undefined omits the member, as JSON.stringify does. */
@@ -29,8 +29,8 @@ export interface JsonLater {
   readonly [LATER]: () => unknown;
 }
 
-export function jsonArrayOf(items: Iterable<unknown>): JsonArrayOf {
-  return { [ARRAY_OF]: items };
+export function jsonArrayOf<T>(items: Iterable<T>, map?: (item: T) => unknown): JsonArrayOf {
+  return { [ARRAY_OF]: { items, map } };
 }
 
 export function jsonLater(value: () => unknown): JsonLater {
@@ -63,33 +63,25 @@ function opens(value: unknown, depth: number): value is object {
 function* containerPieces(value: object, indent: string, depth: number): Generator<string, void, undefined> {
   const inner = indent + STEP;
   if (isArrayOf(value) || Array.isArray(value)) {
-    const items = isArrayOf(value) ? value[ARRAY_OF] : denseItems(value as unknown[]);
+    const source = isArrayOf(value) ? value[ARRAY_OF] : undefined;
+    // An array's own values(): holes read as undefined (written as null), as JSON.stringify reads them.
+    const iterator = (source === undefined ? Array.prototype.values.call(value as unknown[]) : source.items[Symbol.iterator]()) as Iterator<unknown>;
+    const map = source?.map as ((item: unknown) => unknown) | undefined;
     let open = '[\n';
     // Elements written whole are stringified a batch at a time: one
     // JSON.stringify call per batch instead of one per element, and no
     // re-indenting (see elementsText).
-    let batch: unknown[] = [];
-    for (const raw of items) {
-      const item = resolve(raw);
-      if (opens(item, depth - 1)) {
-        if (batch.length > 0) {
-          yield open + elementsText(batch, inner);
-          batch = [];
-          open = ',\n';
-        }
-        yield open + inner;
-        yield* containerPieces(item, inner, depth - 1);
+    for (;;) {
+      const batch: unknown[] = [];
+      const stop = fillBatch(iterator, map, depth - 1, batch);
+      if (batch.length > 0) {
+        yield open + elementsText(batch, inner);
         open = ',\n';
-        continue;
       }
-      batch.push(item);
-      if (batch.length < BATCH) continue;
-      yield open + elementsText(batch, inner);
-      batch = [];
-      open = ',\n';
-    }
-    if (batch.length > 0) {
-      yield open + elementsText(batch, inner);
+      if (stop === undefined) continue;
+      if (stop === DONE) break;
+      yield open + inner;
+      yield* containerPieces(stop, inner, depth - 1);
       open = ',\n';
     }
     yield open === '[\n' ? '[]' : `\n${indent}]`;
@@ -111,6 +103,30 @@ function* containerPieces(value: object, indent: string, depth: number): Generat
     open = ',\n';
   }
   yield open === '{\n' ? '{}' : `\n${indent}}`;
+}
+
+const DONE: unique symbol = Symbol('done');
+
+/**
+ * Moves elements from the iterator into `batch` until it holds BATCH of
+ * them; stops early at the end (DONE) or at an element to be opened (which
+ * it returns). A plain function, so that V8 optimizes this per-element loop:
+ * a loop inside a generator is never switched to optimized code mid-run.
+ */
+function fillBatch(
+  iterator: Iterator<unknown>,
+  map: ((item: unknown) => unknown) | undefined,
+  depth: number,
+  batch: unknown[],
+): object | typeof DONE | undefined {
+  while (batch.length < BATCH) {
+    const next = iterator.next();
+    if (next.done === true) return DONE;
+    const item = resolve(map === undefined ? next.value : map(next.value));
+    if (opens(item, depth)) return item;
+    batch.push(item);
+  }
+  return undefined;
 }
 
 /** JSON.stringify's text for a value below the opened levels, indented to sit at `indent`. */
@@ -136,11 +152,6 @@ function elementsText(batch: unknown[], inner: string): string {
   let cut = 0;
   for (let n = 0; n < levels; n++) cut += n * STEP.length + 2;
   return text.slice(cut, text.length - cut);
-}
-
-/** Array elements as JSON.stringify reads them: holes are undefined (written as null). */
-function* denseItems(array: readonly unknown[]): Generator<unknown, void, undefined> {
-  for (let n = 0; n < array.length; n++) yield array[n];
 }
 
 /**

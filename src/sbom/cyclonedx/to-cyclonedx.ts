@@ -181,19 +181,13 @@ function cycloneDxDocument(inv: Inventory, options: CycloneDxOptions): object {
       tools: { components: [{ type: 'application', name: inv.tool.name, version: inv.tool.version || undefined }] },
       component: root,
     },
-    components: jsonArrayOf(mapIterable(entries, (entry) => entry.build(entry.ref, compareProperties))),
-    dependencies: jsonArrayOf(
-      mapIterable(dependents, (entry) => {
-        if (entry === null) return { ref: rootRef, dependsOn: undefined };
-        const dependsOn = [...entry.dependsOn].sort(byRank);
-        return { ref: entry.ref ?? '', dependsOn: dependsOn.length > 0 ? dependsOn : undefined };
-      }),
-    ),
+    components: jsonArrayOf(entries, (entry) => entry.build(entry.ref, compareProperties)),
+    dependencies: jsonArrayOf(dependents, (entry) => {
+      if (entry === null) return { ref: rootRef, dependsOn: undefined };
+      const dependsOn = [...entry.dependsOn].sort(byRank);
+      return { ref: entry.ref ?? '', dependsOn: dependsOn.length > 0 ? dependsOn : undefined };
+    }),
   };
-}
-
-function* mapIterable<T, U>(items: Iterable<T>, map: (item: T) => U): Generator<U, void, undefined> {
-  for (const item of items) yield map(item);
 }
 
 /** Component.compare of the library after equal-collating bom-refs: purl when both have one, else group, name, version. */
