@@ -178,6 +178,29 @@ describe('toSpdx', () => {
 });
 
 describe('spdxPieces', () => {
+  it('writes depends-on, contains and owns between known packages, and drops edges to unknown ones', () => {
+    const [a, b] = inventory.packages;
+    if (a === undefined || b === undefined) throw new Error('fixture has fewer than two packages');
+    const inv: Inventory = {
+      ...inventory,
+      relationships: [
+        { from: a.id, to: b.id, type: 'depends-on' },
+        { from: a.id, to: b.id, type: 'contains' },
+        { from: b.id, to: a.id, type: 'owns' },
+        { from: a.id, to: 'missing', type: 'depends-on' },
+        { from: 'missing', to: b.id, type: 'owns' },
+      ],
+    };
+    const doc = JSON.parse([...spdxPieces(inv, fixed)].join('')) as SpdxDoc;
+    const idOf = (name: string): string => doc.packages.find((p) => p.name === name)?.SPDXID ?? '';
+    const between = doc.relationships.filter((r) => r.relationshipType !== 'DESCRIBES' && r.spdxElementId !== 'SPDXRef-DocumentRoot');
+    expect(between).toEqual([
+      { spdxElementId: idOf(a.name), relationshipType: 'DEPENDS_ON', relatedSpdxElement: idOf(b.name) },
+      { spdxElementId: idOf(a.name), relationshipType: 'CONTAINS', relatedSpdxElement: idOf(b.name) },
+      { spdxElementId: idOf(b.name), relationshipType: 'OTHER', relatedSpdxElement: idOf(a.name), comment: 'owns' },
+    ]);
+  });
+
   it('joins to the golden document', () => {
     expect([...spdxPieces(inventory, fixed)].join('')).toBe(readFileSync(new URL('app-image.spdx.json', testdata), 'utf8'));
   });
