@@ -1,22 +1,11 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { mutateJson } from '../../../../test/support/json-mutation.js';
 import { isOsvAffectedShape, isOsvRecordShape, isOsvSeverityShape, osvAffected, osvRecord, osvSeverity } from './osv-schema.js';
 
 const fixture = (name: string): Record<string, unknown> => JSON.parse(readFileSync(new URL(`testdata/${name}`, import.meta.url), 'utf8'));
 const seeds = ['GHSA-p6mc-m468-83gw.json', 'DSA-2896-1.json', 'PYSEC-2021-63.json'].map(fixture);
-
-/** Replaces one value somewhere under `value` (path digits pick keys), as JSON.parse would have built it. */
-function mutate(value: unknown, path: readonly number[], replacement: unknown): unknown {
-  if (path.length === 0) return replacement;
-  if (typeof value !== 'object' || value === null) return value;
-  const [head, ...rest] = path;
-  const copy: Record<string, unknown> = Array.isArray(value) ? ([...value] as unknown as Record<string, unknown>) : { ...value };
-  const keys = Object.keys(copy);
-  const key = keys.length ? keys[head! % keys.length]! : '0';
-  copy[key] = mutate(copy[key], rest, replacement);
-  return JSON.parse(JSON.stringify(copy));
-}
 
 // The hand-written checks run on every record of an import; zod stays the reference they must agree with.
 describe('OSV shape checks agree with the zod schemas', () => {
@@ -53,7 +42,7 @@ describe('OSV shape checks agree with the zod schemas', () => {
   it('give zod’s verdict on mutated records (property)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 2 }), fc.array(fc.nat(), { maxLength: 6 }), fc.jsonValue(), (i, path, replacement) => {
-        const record = mutate(seeds[i], path, replacement);
+        const record = mutateJson(seeds[i], path, replacement);
         expect(isOsvRecordShape(record)).toBe(osvRecord.safeParse(record).success);
         const affected = (record as { affected?: unknown } | null)?.affected;
         for (const a of Array.isArray(affected) ? affected : [affected]) expect(isOsvAffectedShape(a)).toBe(osvAffected.safeParse(a).success);
@@ -66,7 +55,7 @@ describe('OSV shape checks agree with the zod schemas', () => {
     const entries = seeds.flatMap((s) => s['affected'] as unknown[]);
     fc.assert(
       fc.property(fc.nat(), fc.array(fc.nat(), { maxLength: 5 }), fc.jsonValue(), (i, path, replacement) => {
-        const a = mutate(entries[i % entries.length], path, replacement);
+        const a = mutateJson(entries[i % entries.length], path, replacement);
         expect(isOsvAffectedShape(a)).toBe(osvAffected.safeParse(a).success);
       }),
       { numRuns: 2000 },
