@@ -21,7 +21,7 @@ export { toCycloneDxVdr } from './report/cyclonedx-vdr.js';
 export type * from './domain/finding.js';
 export type * from './domain/advisory.js';
 export type * from './domain/severity.js';
-export { toCycloneDx, toSpdx, toInventoryJson, readSbom } from './sbom/index.js';
+export { toCycloneDx, toSpdx, toInventoryJson, cycloneDxPieces, spdxPieces, inventoryJsonPieces, readSbom } from './sbom/index.js';
 export { CATALOGERS, selectCatalogers } from './catalog/registry.js';
 export type { Cataloger } from './catalog/cataloger.js';
 export type * from './domain/inventory.js';
