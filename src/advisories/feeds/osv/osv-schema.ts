@@ -7,6 +7,7 @@
  * stand, so the rules live in one place.
  */
 import { z } from 'zod';
+import { isJsonObject } from '../../../domain/json-object.js';
 import { advisoryId, isAdvisoryId, isPackageName, packageName } from '../../record-bounds.js';
 
 export const osvRange = z.object({
@@ -49,20 +50,11 @@ const optStr = (v: unknown, max: number): boolean => v === undefined || str(v, m
 const optArray = (v: unknown, max: number, nullable: boolean): boolean =>
   v === undefined || (nullable && v === null) || (Array.isArray(v) && v.length <= max);
 
-/**
- * An object literal from JSON.parse, whose own properties zod's object and
- * record checks read the same way (zod treats an object with an own
- * `constructor` key specially; such input goes to zod).
- */
-function plainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype && !Object.hasOwn(v, 'constructor');
-}
-
-const optRecord = (v: unknown, nullable: boolean): boolean => v === undefined || (nullable && v === null) || plainObject(v);
+const optRecord = (v: unknown, nullable: boolean): boolean => v === undefined || (nullable && v === null) || isJsonObject(v);
 
 /** True when `osvRecord.safeParse(v)` would succeed; false means "ask zod" (it may still succeed). */
 export function isOsvRecordShape(v: unknown): v is OsvRecord {
-  if (!plainObject(v)) return false;
+  if (!isJsonObject(v)) return false;
   return (
     optStr(v['schema_version'], 32) &&
     isAdvisoryId(v['id']) &&
@@ -82,10 +74,10 @@ export function isOsvRecordShape(v: unknown): v is OsvRecord {
 
 /** True when `osvAffected.safeParse(v)` would succeed; false means "ask zod". */
 export function isOsvAffectedShape(v: unknown): v is OsvAffectedRecord {
-  if (!plainObject(v)) return false;
+  if (!isJsonObject(v)) return false;
   const pkg = v['package'];
   if (pkg !== undefined) {
-    if (!plainObject(pkg)) return false;
+    if (!isJsonObject(pkg)) return false;
     const eco = pkg['ecosystem'];
     if (typeof eco !== 'string' || eco.length < 1 || eco.length > 128 || !isPackageName(pkg['name']) || !optStr(pkg['purl'], 2048)) return false;
   }
@@ -93,7 +85,7 @@ export function isOsvAffectedShape(v: unknown): v is OsvAffectedRecord {
   if (ranges !== undefined) {
     if (!Array.isArray(ranges) || ranges.length > 500) return false;
     for (const r of ranges) {
-      if (!plainObject(r) || !str(r['type'], 32) || !Array.isArray(r['events']) || r['events'].length > 2000) return false;
+      if (!isJsonObject(r) || !str(r['type'], 32) || !Array.isArray(r['events']) || r['events'].length > 2000) return false;
     }
   }
   return (
@@ -106,5 +98,5 @@ export function isOsvAffectedShape(v: unknown): v is OsvAffectedRecord {
 
 /** True when `osvSeverity.safeParse(v)` would succeed. */
 export function isOsvSeverityShape(v: unknown): v is z.infer<typeof osvSeverity> {
-  return plainObject(v) && str(v['type'], 32) && str(v['score'], 512);
+  return isJsonObject(v) && str(v['type'], 32) && str(v['score'], 512);
 }

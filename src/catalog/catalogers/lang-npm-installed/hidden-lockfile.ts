@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import type { DependencyScope } from '../../../domain/package.js';
 import type { CatalogContext } from '../../cataloger.js';
-import { isJsonObject, parseJsonText, readSelectedText, validate } from '../lang-shared/index.js';
+import { isJsonObject } from '../../../domain/json-object.js';
+import { parseJsonText, readSelectedText, validate } from '../lang-shared/index.js';
 import { npmScope } from '../lang-npm/index.js';
 
 export const HIDDEN_LOCKFILE = '/node_modules/.package-lock.json';

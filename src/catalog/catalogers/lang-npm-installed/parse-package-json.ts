@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { isJsonObject, parseJsonText, validate } from '../lang-shared/index.js';
+import { isJsonObject } from '../../../domain/json-object.js';
+import { parseJsonText, validate } from '../lang-shared/index.js';
 
 const MAX_CHARS = 4 * 1024 * 1024;
 

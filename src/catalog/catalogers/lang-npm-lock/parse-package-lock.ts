@@ -2,7 +2,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { FileEntry } from '../../../image/file-tree.js';
 import type { CatalogResult, PackageDraft, RelationshipDraft } from '../../cataloger.js';
-import { isJsonObject, locationOf, parseJsonText, validate } from '../lang-shared/index.js';
+import { isJsonObject } from '../../../domain/json-object.js';
+import { locationOf, parseJsonText, validate } from '../lang-shared/index.js';
 import { npmPackageDraft, npmScope, splitNpmVersion } from '../lang-npm/index.js';
 
 const MAX_CHARS = 128 * 1024 * 1024;

@@ -10,7 +10,6 @@ export { parseJsonText } from './parse-json-text.js';
 export { parseYamlText } from './parse-yaml-text.js';
 export { parseTomlText } from './parse-toml-text.js';
 export { validate } from './validate.js';
-export { isJsonObject } from './json-object.js';
 export { locationOf } from './location-of.js';
 export { pathSegments } from './path-segments.js';
 export { baseName } from './base-name.js';
