@@ -268,8 +268,8 @@ function packageProperties(pkg: Package, layers: ReadonlyMap<string, { readonly 
     const createdBy = layers.get(introducing)?.createdBy;
     if (createdBy) props.push({ name: PROP.layerCreatedBy, value: createdBy });
   }
+  // packageEntry named every location index before the ranks were taken.
   pkg.locations.forEach((location, n) => {
-    if (n >= memo.locationPath.length) nameLocation(memo, n);
     props.push({ name: memo.locationPath[n] ?? '', value: location.path });
     if (location.layer !== undefined) props.push({ name: memo.locationLayer[n] ?? '', value: location.layer });
   });
@@ -291,7 +291,7 @@ function metadataName(memo: Memo, key: string): string {
 
 interface Memo {
   readonly spdx: Map<string, SpdxLicenseExpression | undefined>;
-  // One string per distinct property name rather than one per property.
+  /** Location property names by index (nameLocation). */
   readonly locationPath: string[];
   readonly locationLayer: string[];
   /** Package.metadata key → property name. */
